@@ -1,0 +1,45 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './common/auth/auth.module';
+import { HealthController } from './common/health/health.controller';
+import { loggerParams } from './common/logging/logging';
+import { ProblemFilter } from './common/problem/problem.filter';
+import { redisOptions } from './common/redis/redis-options';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { CustomersModule } from './customers/customers.module';
+import { dataSourceOptions } from './database/data-source-options';
+import { EventsModule } from './events/events.module';
+
+/**
+ * The application, assembled for a role: `api` serves HTTP, `worker` runs the queue
+ * processors and relays, `all` does both in one process (small installs, `npm start`).
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, role: 'api' | 'worker' | 'all' = config.role): DynamicModule {
+    const http = role !== 'worker';
+    const worker = role !== 'api';
+    const events = EventsModule.register({ http, worker });
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config)),
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.databasePoolSize)),
+        BullModule.forRoot({
+          connection: redisOptions(config.redisUrl, 'worker'),
+          prefix: config.queuePrefix,
+        }),
+        ...(http ? [AuthModule] : []),
+        CustomersModule.register({ http }),
+        events,
+      ],
+      controllers: http ? [HealthController] : [],
+      providers: http ? [{ provide: APP_FILTER, useClass: ProblemFilter }] : [],
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import { EntityManager } from 'typeorm';
+import { OrderPatch } from './order-projection';
+
+/**
+ * Which orders count: placed and not cancelled. A returned order still counts as an order
+ * (the customer did buy) but its total leaves `totalSpent` (the money went back).
+ */
+const COUNTED = 'o.placed_at IS NOT NULL AND o.cancelled_at IS NULL';
+
+/**
+ * Writes order patches and recomputes the touched customers' statistics, inside the
+ * caller's transaction.
+ *
+ * Correctness under concurrency: the customers are locked first (in id order, so two
+ * batches cannot deadlock on them), and the statistics are recomputed from the orders table
+ * by a statement that starts after the lock is held. Postgres's READ COMMITTED gives every
+ * statement a fresh snapshot, so that recompute sees every order committed before ours.
+ */
+export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]): Promise<void> {
+  if (patches.length === 0) return;
+  const customerIds = [...new Set(patches.map((p) => p.customerId))].sort((a, b) =>
+    Number(BigInt(a) - BigInt(b)),
+  );
+  await em.query('SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [
+    customerIds,
+  ]);
+
+  const col = <K extends keyof OrderPatch>(key: K) => patches.map((p) => p[key]);
+  const orders: { id: string; external_id: string; customer_id: string }[] = await em.query(
+    `INSERT INTO orders (external_id, customer_id, total, currency, coupon_code, placed_at,
+                         delivered_at, cancelled_at, cancel_reason, returned_at, return_reason)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::numeric[], $4::char(3)[], $5::text[],
+                          $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[],
+                          $10::timestamptz[], $11::text[])
+     ON CONFLICT (external_id) DO UPDATE SET
+       total = COALESCE(orders.total, EXCLUDED.total),
+       currency = COALESCE(orders.currency, EXCLUDED.currency),
+       coupon_code = COALESCE(orders.coupon_code, EXCLUDED.coupon_code),
+       placed_at = LEAST(orders.placed_at, EXCLUDED.placed_at),
+       delivered_at = LEAST(orders.delivered_at, EXCLUDED.delivered_at),
+       cancelled_at = LEAST(orders.cancelled_at, EXCLUDED.cancelled_at),
+       cancel_reason = COALESCE(orders.cancel_reason, EXCLUDED.cancel_reason),
+       returned_at = LEAST(orders.returned_at, EXCLUDED.returned_at),
+       return_reason = COALESCE(orders.return_reason, EXCLUDED.return_reason),
+       updated_at = now()
+     RETURNING id, external_id, customer_id`,
+    [
+      col('externalId'),
+      col('customerId'),
+      col('total'),
+      col('currency'),
+      col('couponCode'),
+      col('placedAt'),
+      col('deliveredAt'),
+      col('cancelledAt'),
+      col('cancelReason'),
+      col('returnedAt'),
+      col('returnReason'),
+    ],
+  );
+  const orderIds = orders.map((o) => o.id);
+  await em.query(
+    `UPDATE orders SET status = CASE
+        WHEN returned_at IS NOT NULL THEN 'returned'
+        WHEN cancelled_at IS NOT NULL THEN 'cancelled'
+        WHEN delivered_at IS NOT NULL THEN 'delivered'
+        WHEN placed_at IS NOT NULL THEN 'placed'
+        ELSE 'pending' END
+      WHERE id = ANY($1::bigint[])`,
+    [orderIds],
+  );
+
+  const idByExternal = new Map(orders.map((o) => [o.external_id, o.id]));
+  const items = patches.flatMap((p) =>
+    (p.items ?? []).map((item, index) => ({
+      orderId: idByExternal.get(p.externalId)!,
+      line: index + 1,
+      ...item,
+    })),
+  );
+  if (items.length > 0) {
+    // The first order.placed fixes the lines; a repeated one finds them there and adds nothing.
+    await em.query(
+      `INSERT INTO order_items (order_id, line, sku, quantity, unit_price)
+       SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::numeric[])
+       ON CONFLICT DO NOTHING`,
+      [
+        items.map((i) => i.orderId),
+        items.map((i) => i.line),
+        items.map((i) => i.sku),
+        items.map((i) => i.quantity),
+        items.map((i) => i.unitPrice),
+      ],
+    );
+  }
+
+  const touched = [...new Set([...customerIds, ...orders.map((o) => o.customer_id)])];
+  await em.query(
+    `UPDATE customers c SET
+        orders_count = s.orders_count, total_spent = s.total_spent,
+        first_order_at = s.first_order_at, last_order_at = s.last_order_at, updated_at = now()
+       FROM (
+         SELECT t.id,
+                count(o.id) FILTER (WHERE ${COUNTED}) AS orders_count,
+                COALESCE(sum(o.total) FILTER (WHERE ${COUNTED} AND o.returned_at IS NULL), 0) AS total_spent,
+                min(o.placed_at) FILTER (WHERE ${COUNTED}) AS first_order_at,
+                max(o.placed_at) FILTER (WHERE ${COUNTED}) AS last_order_at
+           FROM unnest($1::bigint[]) AS t(id)
+           LEFT JOIN orders o ON o.customer_id = t.id
+          GROUP BY t.id
+       ) s
+      WHERE c.id = s.id`,
+    [touched],
+  );
+}

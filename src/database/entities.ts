@@ -1,0 +1,22 @@
+import { ApiKeyEntity } from '../common/auth/api-key.entity';
+import { AccountEntity } from '../customers/account.entity';
+import { CustomerEntity } from '../customers/customer.entity';
+import { OrderItemEntity } from '../customers/order-item.entity';
+import { OrderEntity } from '../customers/order.entity';
+import { ProductExtraEntity } from '../customers/product-extra.entity';
+import { ProductEntity } from '../customers/product.entity';
+import { SuppressionEntity } from '../customers/suppression.entity';
+import { EventEntity } from '../events/event.entity';
+
+/** Every entity, in one list: the schema check compares exactly these with the migrations. */
+export const ENTITIES = [
+  ApiKeyEntity,
+  AccountEntity,
+  CustomerEntity,
+  ProductEntity,
+  ProductExtraEntity,
+  OrderEntity,
+  OrderItemEntity,
+  SuppressionEntity,
+  EventEntity,
+];
