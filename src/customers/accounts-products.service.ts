@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { notFound } from '../common/problem/problem';
 import { withTransaction } from '../database/transaction';
@@ -8,7 +7,7 @@ import { AccountInput, ProductInput } from './customer.schemas';
 /** Reference data the shop keeps in sync: B2B accounts and the product catalogue. */
 @Injectable()
 export class AccountsProductsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: DataSource) {}
 
   async putAccount(externalId: string, input: AccountInput) {
     const [row] = await this.db.query<{ created: boolean }[]>(

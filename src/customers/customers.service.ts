@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { conflict, notFound, validationProblem } from '../common/problem/problem';
 import { withTransaction } from '../database/transaction';
@@ -10,7 +9,7 @@ import { emailHash } from './email-hash';
 
 @Injectable()
 export class CustomersService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: DataSource) {}
 
   /** Returns whether the customer was created (201) or updated (200). */
   async put(externalId: string, profile: CustomerProfile) {

@@ -15,13 +15,16 @@ const COUNTED = 'o.placed_at IS NOT NULL AND o.cancelled_at IS NULL';
  * batches cannot deadlock on them), and the statistics are recomputed from the orders table
  * by a statement that starts after the lock is held. Postgres's READ COMMITTED gives every
  * statement a fresh snapshot, so that recompute sees every order committed before ours.
+ * The lock is FOR NO KEY UPDATE, not FOR UPDATE: inserting an event or order takes a KEY
+ * SHARE lock on its customer (the foreign key), which FOR UPDATE would wait on — two
+ * requests for one customer would deadlock.
  */
 export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]): Promise<void> {
   if (patches.length === 0) return;
   const customerIds = [...new Set(patches.map((p) => p.customerId))].sort((a, b) =>
     Number(BigInt(a) - BigInt(b)),
   );
-  await em.query('SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [
+  await em.query('SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE', [
     customerIds,
   ]);
 

@@ -13,7 +13,8 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Errors reach our own handlers and logs; TypeORM's console logger would print retried deadlocks.
+    logging: false,
     poolSize,
     extra: { application_name: 'retention-mix' },
   };

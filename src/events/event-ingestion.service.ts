@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { FieldError } from '../common/problem/problem';
 import { upsertCustomers } from '../customers/customer-upsert';
@@ -22,7 +21,7 @@ export type IngestOutcome =
 @Injectable()
 export class EventIngestionService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DataSource,
     private readonly evaluateQueue: EvaluateQueue,
   ) {}
 

@@ -5,7 +5,6 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -30,7 +29,7 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
   private running: Promise<void> | undefined;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DataSource,
     private readonly evaluateQueue: EvaluateQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -31,7 +30,7 @@ const batchEnvelope = z.strictObject({
 export class EventsController {
   constructor(
     private readonly ingestion: EventIngestionService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DataSource,
   ) {}
 
   @Post()

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
@@ -21,7 +20,7 @@ export class ApiKeysService {
   private readonly bootstrapHash: string | undefined;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.bootstrapHash = config.adminApiKey ? hashKey(config.adminApiKey) : undefined;
