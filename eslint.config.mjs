@@ -29,6 +29,7 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { module: 'readonly', require: 'readonly', process: 'readonly' } },
   },
   prettier,
 );

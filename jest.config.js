@@ -7,13 +7,17 @@
  */
 const ESM_PACKAGES = ['@nestjs/bullmq', '@nestjs/bull-shared'];
 const transform = {
-  '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }],
+  '^.+\\.[tj]s$': [
+    'ts-jest',
+    { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false },
+  ],
 };
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`];
 
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
       displayName: 'unit',
@@ -29,6 +33,7 @@ module.exports = {
       transformIgnorePatterns,
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
   ],
 };

@@ -4,6 +4,7 @@ import {
   currency,
   email,
   externalId,
+  formatError,
   locale,
   money,
   nonEmptyText,
@@ -41,7 +42,7 @@ export const productSchema = z.strictObject({
   currency,
   category: nonEmptyText(100).nullable().optional(),
   url: z
-    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .url({ protocol: /^https?$/, ...formatError('must be an http(s) URL') })
     .max(2000)
     .nullable()
     .optional(),

@@ -7,6 +7,15 @@ import { OrderPatch } from './order-projection';
  */
 const COUNTED = 'o.placed_at IS NOT NULL AND o.cancelled_at IS NULL';
 
+/** Whether a fact at `incoming` replaces one stored at `stored` (null: none yet). */
+export const isEarlier = (incoming: Date | null, stored: Date | null) =>
+  incoming !== null && (stored === null || incoming.getTime() < stored.getTime());
+
+/** SQL: take the incoming `column` when its lifecycle step (`at`) is earlier than the stored one. */
+const earliestWins = (at: string, column: string) =>
+  `CASE WHEN EXCLUDED.${at} IS NOT NULL AND (orders.${at} IS NULL OR EXCLUDED.${at} < orders.${at})
+        THEN EXCLUDED.${column} ELSE orders.${column} END`;
+
 /**
  * Writes order patches and recomputes the touched customers' statistics, inside the
  * caller's transaction.
@@ -24,9 +33,21 @@ export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]
   const customerIds = [...new Set(patches.map((p) => p.customerId))].sort((a, b) =>
     Number(BigInt(a) - BigInt(b)),
   );
-  await em.query('SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE', [
-    customerIds,
-  ]);
+  await em.query(
+    'SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
+    [customerIds],
+  );
+
+  // What is stored already decides which lifecycle facts this batch replaces: the earliest
+  // `order.placed` fixes total, currency, coupon and lines, whatever the arrival order.
+  const existing = await em.query<{ external_id: string; placed_at: Date | null }[]>(
+    'SELECT external_id, placed_at FROM orders WHERE external_id = ANY($1) FOR UPDATE',
+    [patches.map((p) => p.externalId)],
+  );
+  const storedPlacedAt = new Map(existing.map((o) => [o.external_id, o.placed_at]));
+  const replacesLines = patches.filter((p) =>
+    isEarlier(p.placedAt, storedPlacedAt.get(p.externalId) ?? null),
+  );
 
   const col = <K extends keyof OrderPatch>(key: K) => patches.map((p) => p[key]);
   const orders: { id: string; external_id: string; customer_id: string }[] = await em.query(
@@ -36,15 +57,15 @@ export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]
                           $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[],
                           $10::timestamptz[], $11::text[])
      ON CONFLICT (external_id) DO UPDATE SET
-       total = COALESCE(orders.total, EXCLUDED.total),
-       currency = COALESCE(orders.currency, EXCLUDED.currency),
-       coupon_code = COALESCE(orders.coupon_code, EXCLUDED.coupon_code),
+       total = ${earliestWins('placed_at', 'total')},
+       currency = ${earliestWins('placed_at', 'currency')},
+       coupon_code = ${earliestWins('placed_at', 'coupon_code')},
+       cancel_reason = ${earliestWins('cancelled_at', 'cancel_reason')},
+       return_reason = ${earliestWins('returned_at', 'return_reason')},
        placed_at = LEAST(orders.placed_at, EXCLUDED.placed_at),
        delivered_at = LEAST(orders.delivered_at, EXCLUDED.delivered_at),
        cancelled_at = LEAST(orders.cancelled_at, EXCLUDED.cancelled_at),
-       cancel_reason = COALESCE(orders.cancel_reason, EXCLUDED.cancel_reason),
        returned_at = LEAST(orders.returned_at, EXCLUDED.returned_at),
-       return_reason = COALESCE(orders.return_reason, EXCLUDED.return_reason),
        updated_at = now()
      RETURNING id, external_id, customer_id`,
     [
@@ -74,7 +95,9 @@ export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]
   );
 
   const idByExternal = new Map(orders.map((o) => [o.external_id, o.id]));
-  const items = patches.flatMap((p) =>
+  const replaced = replacesLines.map((p) => idByExternal.get(p.externalId)!);
+  await em.query('DELETE FROM order_items WHERE order_id = ANY($1::bigint[])', [replaced]);
+  const items = replacesLines.flatMap((p) =>
     (p.items ?? []).map((item, index) => ({
       orderId: idByExternal.get(p.externalId)!,
       line: index + 1,
@@ -82,11 +105,9 @@ export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]
     })),
   );
   if (items.length > 0) {
-    // The first order.placed fixes the lines; a repeated one finds them there and adds nothing.
     await em.query(
       `INSERT INTO order_items (order_id, line, sku, quantity, unit_price)
-       SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::numeric[])
-       ON CONFLICT DO NOTHING`,
+       SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::numeric[])`,
       [
         items.map((i) => i.orderId),
         items.map((i) => i.line),

@@ -1,20 +1,23 @@
-import { Queue } from 'bullmq';
-import { Pool } from 'pg';
-import { evaluateJobId, QUEUES } from '../../src/common/queue/queues';
-import { redisOptions } from '../../src/common/redis/redis-options';
 import { createApiKey } from './support/api-client';
+import {
+  EventColumns,
+  rawAddJobs,
+  rawInsertEvents,
+  rawMarkEnqueued,
+  Timed,
+} from './support/ceilings';
 import { CpuUsage, measureCpu } from './support/cpu-usage';
 import {
   benchCustomerId,
-  benchProducts,
   BenchEvent,
+  benchProducts,
   countTypes,
   generateBatches,
 } from './support/event-mix';
 import { LoadResult, runLoad } from './support/load';
+import { ActivityShare, sampleActivity, transactionStats } from './support/pg-activity';
 import { withDatabase } from './support/scratch-db';
 import { BenchContext, BenchSection, Figure, SectionResult } from './support/section';
-import { RunningService } from './support/service';
 import { LatencySummary, perSecond, summarizeLatencies } from './support/stats';
 import { formatNumber } from './support/table';
 
@@ -26,7 +29,14 @@ import { formatNumber } from './support/table';
 const SETTINGS = {
   customers: 10_000,
   products: 20,
-  batch: { count: 180, size: 1000, connections: 6, warmup: 4, timeoutSec: 120 },
+  batch: {
+    count: 180,
+    size: 1000,
+    connections: 6,
+    warmup: 4,
+    timeoutSec: 60,
+    deadlineSec: 240,
+  },
   single: { rate: 500, durationSec: 20, warmupSec: 3, connections: 20 },
   ceiling: { connections: 6 },
 };
@@ -36,7 +46,41 @@ const TARGETS = {
   singleP99Ms: { op: '<', value: 25 },
 } as const;
 
+/** Time between two generated events' `occurredAt`. */
 const STEP_MS = 5_000;
+
+interface Traffic {
+  runTag: string;
+  warmupBodies: Buffer[];
+  bodies: Buffer[];
+  /** The timed batches' events (the raw ceilings write the same rows). */
+  batches: BenchEvent[][];
+  events: number;
+  bodyBytes: number;
+  customerIds: Map<string, string>;
+}
+
+interface PhaseLoad {
+  load: LoadResult;
+  latency: LatencySummary;
+  cpu: CpuUsage;
+  activity: ActivityShare[];
+}
+
+interface BatchPhase extends PhaseLoad {
+  eventsPerSec: number;
+  tally: BatchTally;
+  warmup: { load: LoadResult; tally: BatchTally };
+  deadlocks: number;
+  rollbacks: number;
+}
+
+interface SinglePhase extends PhaseLoad {
+  rate: number;
+  non2xx: number;
+  accepted: number;
+  warmup: { load: LoadResult; accepted: number };
+}
 
 interface BatchTally {
   accepted: number;
@@ -46,36 +90,31 @@ interface BatchTally {
   otherAnswers: Map<number, string>;
 }
 
-function tallyBatchAnswers(): {
-  tally: BatchTally;
-  onAnswer: (status: number, body: string) => void;
-} {
-  const tally: BatchTally = {
-    accepted: 0,
-    duplicates: 0,
-    rejected: 0,
-    rejectedSamples: [],
-    otherAnswers: new Map(),
-  };
-  const onAnswer = (status: number, body: string) => {
-    if (status !== 202) {
-      if (!tally.otherAnswers.has(status)) tally.otherAnswers.set(status, body.slice(0, 400));
-      return;
-    }
-    const answer = JSON.parse(body) as {
-      accepted: number;
-      duplicates: number;
-      rejected: unknown[];
-    };
-    tally.accepted += answer.accepted;
-    tally.duplicates += answer.duplicates;
-    tally.rejected += answer.rejected.length;
-    for (const item of answer.rejected.slice(0, 3 - tally.rejectedSamples.length)) {
-      tally.rejectedSamples.push(JSON.stringify(item));
-    }
-  };
-  return { tally, onAnswer };
-}
+const jsonHeaders = (key: string) => ({
+  'content-type': 'application/json',
+  authorization: `Bearer ${key}`,
+});
+
+const cpuLine = (usage: CpuUsage) =>
+  [
+    `service ${formatNumber(usage.servicePercent)} %`,
+    `postgres ${formatNumber(usage.postgresPercent)} %`,
+    `redis ${formatNumber(usage.redisPercent)} %`,
+    `load generator ${formatNumber(usage.generatorPercent)} %`,
+    `interrupts ${formatNumber(usage.irqPercent)} %`,
+    `other ${formatNumber(usage.otherPercent)} %`,
+    `(of one core; machine ${formatNumber(usage.machinePercent)} % of ${usage.cores ?? '?'} cores)`,
+  ].join(', ');
+
+const activityLine = (shares: ActivityShare[]) =>
+  shares
+    .slice(0, 6)
+    .map((share) => `${share.state} ${formatNumber(share.sessions, 1)}`)
+    .join(', ');
+
+const latencyLine = (s: LatencySummary) =>
+  `p50 ${formatNumber(s.p50, 1)} ms, p90 ${formatNumber(s.p90, 1)} ms, ` +
+  `p99 ${formatNumber(s.p99, 1)} ms, max ${formatNumber(s.max, 1)} ms`;
 
 /** Everything a load left unanswered or answered with something other than 202. */
 function loadProblems(what: string, load: LoadResult): string[] {
@@ -89,20 +128,42 @@ function loadProblems(what: string, load: LoadResult): string[] {
   if (load.errors > 0) {
     problems.push(`${what}: ${load.errors} request error(s), ${load.timeouts} of them timeouts`);
   }
+  if (load.stoppedEarly) problems.push(`${what}: stopped early: ${load.stoppedEarly}`);
   return problems;
 }
 
-const cpuLine = (usage: CpuUsage) =>
-  [
-    `service ${formatNumber(usage.servicePercent)} %`,
-    `postgres ${formatNumber(usage.postgresPercent)} %`,
-    `redis ${formatNumber(usage.redisPercent)} %`,
-    `load generator ${formatNumber(usage.generatorPercent)} %`,
-    `(of one core; machine ${formatNumber(usage.machinePercent)} % of ${usage.cores ?? '?'} cores)`,
-  ].join(', ');
+/** Measures CPU and Postgres sessions around one load. */
+async function observed(
+  ctx: BenchContext,
+  servicePid: number,
+  load: () => Promise<LoadResult>,
+): Promise<PhaseLoad> {
+  const stopSampling = await sampleActivity(ctx.databaseUrl);
+  let sampled = false;
+  try {
+    const cpu = measureCpu(servicePid);
+    const result = await load();
+    const usage = cpu();
+    sampled = true;
+    const activity = await stopSampling();
+    return {
+      load: result,
+      latency: summarizeLatencies(result.latenciesMs),
+      cpu: usage,
+      activity: activity.shares,
+    };
+  } finally {
+    if (!sampled) await stopSampling().catch(() => undefined);
+  }
+}
 
-const latencyLine = (summary: LatencySummary) =>
-  `p50 ${formatNumber(summary.p50, 1)} ms, p90 ${formatNumber(summary.p90, 1)} ms, p99 ${formatNumber(summary.p99, 1)} ms, max ${formatNumber(summary.max, 1)} ms`;
+async function startApi(ctx: BenchContext, name: string) {
+  const service = await ctx.startService({ role: 'api', name, env: { LOG_LEVEL: 'warn' } });
+  const key = await createApiKey(service.baseUrl, ctx.adminApiKey, `bench ${name}`, 'ingest');
+  return { service, key };
+}
+
+// 1. Data the events refer to, and the traffic itself, before any clock starts.
 
 async function seed(ctx: BenchContext): Promise<Map<string, string>> {
   return withDatabase(ctx.databaseUrl, async (client) => {
@@ -134,456 +195,484 @@ async function seed(ctx: BenchContext): Promise<Map<string, string>> {
   });
 }
 
-async function startApi(ctx: BenchContext, name: string) {
-  const service = await ctx.startService({ role: 'api', name, env: { LOG_LEVEL: 'warn' } });
-  const key = await createApiKey(service.baseUrl, ctx.adminApiKey, `bench ${name}`, 'ingest');
-  return { service, key };
+async function prepare(ctx: BenchContext): Promise<Traffic> {
+  const { batch } = SETTINGS;
+  let started = performance.now();
+  const customerIds = await seed(ctx);
+  ctx.log(
+    `seeded ${formatNumber(customerIds.size)} customers and ${SETTINGS.products} products ` +
+      `in ${formatNumber(performance.now() - started)} ms`,
+  );
+
+  started = performance.now();
+  const runTag = `bench${Date.now().toString(36)}`;
+  const total = batch.warmup + batch.count;
+  const generated = generateBatches({
+    runTag,
+    batches: total,
+    batchSize: batch.size,
+    customers: SETTINGS.customers,
+    products: benchProducts(SETTINGS.products),
+    deliveryLag: batch.connections + 2,
+    // All in the past: the API refuses events more than a day ahead.
+    startAt: new Date(Date.now() - (total * batch.size + 60) * STEP_MS),
+    stepMs: STEP_MS,
+  });
+  const bodies = generated.map((events) => Buffer.from(JSON.stringify({ events })));
+  const traffic: Traffic = {
+    runTag,
+    warmupBodies: bodies.slice(0, batch.warmup),
+    bodies: bodies.slice(batch.warmup),
+    batches: generated.slice(batch.warmup),
+    events: batch.count * batch.size,
+    bodyBytes: bodies.slice(batch.warmup).reduce((sum, body) => sum + body.length, 0),
+    customerIds,
+  };
+  const mix = Object.entries(countTypes(traffic.batches))
+    .map(([type, n]) => `${type} ${formatNumber((100 * n) / traffic.events, 1)} %`)
+    .join(', ');
+  ctx.log(
+    `generated ${formatNumber(total * batch.size)} events in ${formatNumber(performance.now() - started)} ms ` +
+      `(${batch.warmup} warm-up + ${batch.count} timed batches of ${batch.size}, ` +
+      `${formatNumber(traffic.bodyBytes / traffic.bodies.length / 1024)} KiB per body); mix: ${mix}`,
+  );
+  return traffic;
 }
 
-const jsonHeaders = (key: string) => ({
-  'content-type': 'application/json',
-  authorization: `Bearer ${key}`,
-});
+// 2. Batch throughput.
+
+function tallyBatchAnswers() {
+  const tally: BatchTally = {
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    rejectedSamples: [],
+    otherAnswers: new Map(),
+  };
+  const onAnswer = (status: number, body: string) => {
+    if (status !== 202) {
+      if (!tally.otherAnswers.has(status)) tally.otherAnswers.set(status, body.slice(0, 400));
+      return;
+    }
+    const answer = JSON.parse(body) as {
+      accepted: number;
+      duplicates: number;
+      rejected: unknown[];
+    };
+    tally.accepted += answer.accepted;
+    tally.duplicates += answer.duplicates;
+    tally.rejected += answer.rejected.length;
+    for (const item of answer.rejected.slice(0, 3 - tally.rejectedSamples.length)) {
+      tally.rejectedSamples.push(JSON.stringify(item));
+    }
+  };
+  return { tally, onAnswer };
+}
+
+function tallyProblems(what: string, tally: BatchTally): string[] {
+  const problems: string[] = [];
+  for (const [status, body] of tally.otherAnswers) {
+    problems.push(`${what}: a ${status} answer: ${body}`);
+  }
+  if (tally.rejected > 0) {
+    problems.push(
+      `${what}: ${tally.rejected} event(s) REJECTED, e.g. ${tally.rejectedSamples.join(' | ')}`,
+    );
+  }
+  if (tally.duplicates > 0) {
+    problems.push(
+      `${what}: ${tally.duplicates} event(s) answered as duplicates, but every id was new`,
+    );
+  }
+  return problems;
+}
 
 /** POST /v1/events/batch with pre-serialized bodies, each sent once. */
-async function runBatches(
-  service: RunningService,
-  key: string,
-  bodies: Buffer[],
-  connections: number,
-) {
+async function sendBatches(url: string, key: string, bodies: Buffer[], connections: number) {
   let cursor = 0;
   const { tally, onAnswer } = tallyBatchAnswers();
   const load = await runLoad({
-    url: service.baseUrl,
+    url,
     method: 'POST',
     path: '/v1/events/batch',
     headers: jsonHeaders(key),
     nextBody: () => {
-      if (cursor >= bodies.length)
-        throw new Error('ran out of batch bodies: one would be sent twice');
+      if (cursor >= bodies.length) throw new Error('out of batch bodies: one would be sent twice');
       return bodies[cursor++];
     },
     onAnswer,
     connections,
     amount: bodies.length,
     timeoutSec: SETTINGS.batch.timeoutSec,
+    maxFailures: 10,
+    deadlineSec: SETTINGS.batch.deadlineSec,
   });
   return { load, tally };
 }
 
-/** Rows of the raw insert: the batch test's events again, under new ids. */
-function rawInsertChunks(batches: BenchEvent[][], customerIds: Map<string, string>) {
-  return batches.map((events) => [
-    events.map((e) => `raw.${e.id}`),
-    events.map((e) => e.type),
-    events.map((e) => customerIds.get(e.customerId)!),
-    events.map((e) => e.occurredAt),
-    events.map((e) => JSON.stringify(e.properties)),
-  ]);
-}
-
-/** Runs `work` on chunk after chunk with `concurrency` of them in flight; returns the wall time. */
-async function timedChunks<T>(chunks: T[], concurrency: number, work: (chunk: T) => Promise<void>) {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < chunks.length) await work(chunks[next++]);
-    }),
+async function batchPhase(ctx: BenchContext, traffic: Traffic, problems: string[]) {
+  const { batch } = SETTINGS;
+  const before = await transactionStats(ctx.databaseUrl);
+  const { service, key } = await startApi(ctx, 'api-batch');
+  const warmup = await sendBatches(service.baseUrl, key, traffic.warmupBodies, 2);
+  ctx.log(
+    `batch: ${batch.count} × ${batch.size} events, ${batch.connections} connections ` +
+      `(after ${batch.warmup} warm-up batches)…`,
   );
-  return performance.now() - started;
-}
-
-async function rawPostgresCeiling(ctx: BenchContext, chunks: string[][][], concurrency: number) {
-  const pool = new Pool({ connectionString: ctx.databaseUrl, max: concurrency });
-  try {
-    await Promise.all(Array.from({ length: concurrency }, () => pool.query('SELECT 1')));
-    let rows = 0;
-    const wallMs = await timedChunks(chunks, concurrency, async (params) => {
-      const result = await pool.query(
-        `INSERT INTO events (id, type, customer_id, occurred_at, properties)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::jsonb[])
-         ON CONFLICT (id) DO NOTHING`,
-        params,
-      );
-      rows += result.rowCount ?? 0;
-    });
-    return { rows, wallMs };
-  } finally {
-    await pool.end();
-  }
-}
-
-async function rawRedisCeiling(ctx: BenchContext, batches: BenchEvent[][], concurrency: number) {
-  // Same job shape and options as the API's `evaluate` jobs, on a queue no worker reads.
-  const queue = new Queue('bench-ceiling', {
-    connection: redisOptions(ctx.redisUrl, 'producer'),
-    prefix: ctx.queuePrefix,
+  let tally: BatchTally | undefined;
+  const phase = await observed(ctx, service.pid, async () => {
+    const sent = await sendBatches(service.baseUrl, key, traffic.bodies, batch.connections);
+    tally = sent.tally;
+    return sent.load;
   });
-  queue.on('error', (error) => ctx.log(`bench-ceiling queue: ${error.message}`));
-  try {
-    await queue.waitUntilReady();
-    const jobs = batches.map((events) =>
-      events.map((e) => ({
-        name: QUEUES.evaluate.jobName,
-        data: { eventId: `rawq.${e.id}` },
-        opts: { ...QUEUES.evaluate.defaults, jobId: evaluateJobId(`rawq.${e.id}`) },
-      })),
-    );
-    let added = 0;
-    const wallMs = await timedChunks(jobs, concurrency, async (chunk) => {
-      added += (await queue.addBulk(chunk)).length;
-    });
-    return { jobs: added, wallMs };
-  } finally {
-    await queue.close();
-  }
-}
+  await service.stop(); // its sessions flush their statistics as they close
+  const after = await transactionStats(ctx.databaseUrl);
+  const result: BatchPhase = {
+    ...phase,
+    tally: tally!,
+    warmup,
+    eventsPerSec: perSecond(tally!.accepted, phase.load.wallMs),
+    deadlocks: after.deadlocks - before.deadlocks,
+    rollbacks: after.rollbacks - before.rollbacks,
+  };
 
-async function run(ctx: BenchContext): Promise<SectionResult> {
-  const problems: string[] = [];
-  const { batch, single, ceiling } = SETTINGS;
-
-  // 1. Data the events refer to, and the traffic itself, before any clock starts.
-  let started = performance.now();
-  const customerIds = await seed(ctx);
-  ctx.log(
-    `seeded ${formatNumber(customerIds.size)} customers and ${SETTINGS.products} products in ${formatNumber(performance.now() - started)} ms`,
+  problems.push(
+    ...loadProblems('batch warm-up', warmup.load),
+    ...tallyProblems('batch warm-up', warmup.tally),
+    ...loadProblems('batch', result.load),
+    ...tallyProblems('batch', result.tally),
   );
-  started = performance.now();
-  const runTag = `bench${Date.now().toString(36)}`;
-  const totalBatches = batch.warmup + batch.count;
-  const generated = generateBatches({
-    runTag,
-    batches: totalBatches,
-    batchSize: batch.size,
-    customers: SETTINGS.customers,
-    products: benchProducts(SETTINGS.products),
-    deliveryLag: batch.connections + 2,
-    // All in the past: the API refuses events more than a day ahead.
-    startAt: new Date(Date.now() - (totalBatches * batch.size + 60) * STEP_MS),
-    stepMs: STEP_MS,
-  });
-  const bodies = generated.map((events) => Buffer.from(JSON.stringify({ events })));
-  const warmupBodies = bodies.slice(0, batch.warmup);
-  const timedBodies = bodies.slice(batch.warmup);
-  const timedBatches = generated.slice(batch.warmup);
-  const timedEvents = batch.count * batch.size;
-  const bodyBytes = timedBodies.reduce((sum, body) => sum + body.length, 0);
-  ctx.log(
-    `generated ${formatNumber(totalBatches * batch.size)} events in ${formatNumber(performance.now() - started)} ms ` +
-      `(${batch.warmup} warm-up + ${batch.count} timed batches of ${batch.size}, ` +
-      `${formatNumber(bodyBytes / timedBodies.length / 1024)} KiB per body); mix: ` +
-      Object.entries(countTypes(timedBatches))
-        .map(([type, n]) => `${type} ${formatNumber((100 * n) / timedEvents, 1)} %`)
-        .join(', '),
-  );
-  ctx.log(
-    'service: APP_ROLE=api, i.e. ingestion only; no worker runs, so `evaluate` jobs pile up ' +
-      `in Redis under the prefix ${ctx.queuePrefix} (deleted at the end)`,
-  );
-
-  // 2. Batch throughput.
-  const batchApi = await startApi(ctx, 'api-batch');
-  const warm = await runBatches(batchApi.service, batchApi.key, warmupBodies, 2);
-  problems.push(...loadProblems('batch warm-up', warm.load));
-  ctx.log(
-    `batch: ${batch.count} × ${batch.size} events, ${batch.connections} connections (after ${batch.warmup} warm-up batches)…`,
-  );
-  const batchCpu = measureCpu(batchApi.service.pid);
-  const batchRun = await runBatches(batchApi.service, batchApi.key, timedBodies, batch.connections);
-  const batchUsage = batchCpu();
-  await batchApi.service.stop();
-  const batchLatency = summarizeLatencies(batchRun.load.latenciesMs);
-  const batchEventsPerSec = perSecond(batchRun.tally.accepted, batchRun.load.wallMs);
-  problems.push(...loadProblems('batch', batchRun.load));
-  for (const [label, tally] of [
-    ['batch warm-up', warm.tally],
-    ['batch', batchRun.tally],
-  ] as const) {
-    for (const [status, body] of tally.otherAnswers) {
-      problems.push(`${label}: a ${status} answer: ${body}`);
-    }
-    if (tally.rejected > 0) {
-      problems.push(
-        `${label}: ${tally.rejected} event(s) REJECTED, e.g. ${tally.rejectedSamples.join(' | ')}`,
-      );
-    }
-    if (tally.duplicates > 0) {
-      problems.push(
-        `${label}: ${tally.duplicates} event(s) answered as duplicates, but every id was new`,
-      );
-    }
-  }
-  if (batchRun.tally.accepted !== timedEvents) {
+  if (result.tally.accepted !== traffic.events) {
     problems.push(
-      `batch: ${formatNumber(batchRun.tally.accepted)} of ${formatNumber(timedEvents)} events accepted`,
+      `batch: ${formatNumber(result.tally.accepted)} of ${formatNumber(traffic.events)} events accepted`,
     );
   }
   ctx.log(
-    `batch: ${formatNumber(batchRun.tally.accepted)} accepted, ${batchRun.tally.duplicates} duplicates, ` +
-      `${batchRun.tally.rejected} rejected in ${formatNumber(batchRun.load.wallMs / 1000, 2)} s → ` +
-      `${formatNumber(batchEventsPerSec)} events/s; request latency ${latencyLine(batchLatency)}`,
+    `batch: ${formatNumber(result.tally.accepted)} accepted, ${result.tally.duplicates} duplicates, ` +
+      `${result.tally.rejected} rejected in ${formatNumber(result.load.wallMs / 1000, 2)} s → ` +
+      `${formatNumber(result.eventsPerSec)} events/s; request latency ${latencyLine(result.latency)}`,
   );
-  ctx.log(`batch CPU: ${cpuLine(batchUsage)}`);
+  ctx.log(`batch CPU: ${cpuLine(result.cpu)}`);
+  ctx.log(
+    `batch Postgres sessions (average count): ${activityLine(result.activity)}; ` +
+      `${result.deadlocks} deadlock(s), ${result.rollbacks} rollback(s)`,
+  );
+  return result;
+}
 
-  // 3. Single events at a fixed rate, on a fresh process so the batch test's heap does not weigh on it.
-  const singleApi = await startApi(ctx, 'api-single');
+// 3. Single events at a fixed rate, on a fresh process so the batch test's heap does not weigh on it.
+
+async function singlePhase(ctx: BenchContext, runTag: string, problems: string[]) {
+  const { single } = SETTINGS;
+  const { service, key } = await startApi(ctx, 'api-single');
   let sequence = 0;
   const occurredAt = new Date(Date.now() - 3600_000).toISOString();
-  const singleBody = () => {
+  const nextBody = () => {
     const n = sequence++;
+    const customerId = benchCustomerId(1 + (n % SETTINGS.customers));
     return (
-      `{"id":"${runTag}-s${n}","type":"page.viewed","customerId":"${benchCustomerId(1 + (n % SETTINGS.customers))}",` +
+      `{"id":"${runTag}-s${n}","type":"page.viewed","customerId":"${customerId}",` +
       `"occurredAt":"${occurredAt}","properties":{"path":"/p/${n % 97}","source":"web"}}`
     );
   };
-  const singleAnswers = { accepted: 0, duplicate: 0, other: new Map<number, string>() };
-  const singleLoad = (durationSec: number) =>
+  const answers = { accepted: 0, duplicate: 0, other: new Map<number, string>() };
+  // A fixed number of requests rather than a duration: the load then ends with every request
+  // answered, so what the API stored can be checked against what it answered.
+  const load = (durationSec: number) =>
     runLoad({
-      url: singleApi.service.baseUrl,
+      url: service.baseUrl,
       method: 'POST',
       path: '/v1/events',
-      headers: jsonHeaders(singleApi.key),
-      nextBody: singleBody,
+      headers: jsonHeaders(key),
+      nextBody,
       onAnswer: (status, body) => {
         if (status !== 202) {
-          if (!singleAnswers.other.has(status)) singleAnswers.other.set(status, body.slice(0, 400));
-        } else if (body.includes('"status":"accepted"')) singleAnswers.accepted++;
-        else singleAnswers.duplicate++;
+          if (!answers.other.has(status)) answers.other.set(status, body.slice(0, 400));
+        } else if (body.includes('"status":"accepted"')) answers.accepted++;
+        else answers.duplicate++;
       },
       connections: single.connections,
       overallRate: single.rate,
-      durationSec,
+      amount: single.rate * durationSec,
+      maxFailures: 50,
+      deadlineSec: 3 * durationSec + 10,
     });
-  const singleWarmup = await singleLoad(single.warmupSec);
-  problems.push(...loadProblems('single warm-up', singleWarmup));
-  const acceptedInWarmup = singleAnswers.accepted;
+
+  const warmupLoad = await load(single.warmupSec);
+  const warmup = { load: warmupLoad, accepted: answers.accepted };
   ctx.log(
     `single: POST /v1/events at ${single.rate} requests/s for ${single.durationSec} s, ` +
       `${single.connections} connections (after ${single.warmupSec} s of warm-up)…`,
   );
-  const singleCpu = measureCpu(singleApi.service.pid);
-  const singleRun = await singleLoad(single.durationSec);
-  const singleUsage = singleCpu();
-  await singleApi.service.stop();
-  const singleLatency = summarizeLatencies(singleRun.latenciesMs);
-  const singleRate = perSecond(singleRun.answers, singleRun.wallMs);
-  const singleNon2xx = Object.entries(singleRun.statusCounts)
-    .filter(([status]) => !status.startsWith('2'))
-    .reduce((sum, [, n]) => sum + n, 0);
-  problems.push(...loadProblems('single', singleRun));
-  for (const [status, body] of singleAnswers.other)
-    problems.push(`single: a ${status} answer: ${body}`);
-  if (singleAnswers.duplicate > 0) {
+  const phase = await observed(ctx, service.pid, () => load(single.durationSec));
+  await service.stop();
+  const result: SinglePhase = {
+    ...phase,
+    warmup,
+    accepted: answers.accepted - warmup.accepted,
+    rate: perSecond(phase.load.answers, phase.load.wallMs),
+    non2xx: Object.entries(phase.load.statusCounts)
+      .filter(([status]) => !status.startsWith('2'))
+      .reduce((sum, [, n]) => sum + n, 0),
+  };
+
+  problems.push(
+    ...loadProblems('single warm-up', warmup.load),
+    ...loadProblems('single', phase.load),
+  );
+  for (const [status, body] of answers.other) problems.push(`single: a ${status} answer: ${body}`);
+  if (answers.duplicate > 0) {
     problems.push(
-      `single: ${singleAnswers.duplicate} event(s) answered as duplicates, but every id was new`,
+      `single: ${answers.duplicate} event(s) answered as duplicates, but every id was new`,
     );
   }
   ctx.log(
-    `single: ${formatNumber(singleRun.answers)} answers (${formatNumber(singleAnswers.accepted - acceptedInWarmup)} accepted) ` +
-      `at ${formatNumber(singleRate, 1)} requests/s, ${singleNon2xx} non-2xx; latency ${latencyLine(singleLatency)}`,
+    `single: ${formatNumber(phase.load.answers)} answers (${formatNumber(result.accepted)} accepted) ` +
+      `at ${formatNumber(result.rate, 1)} requests/s, ${result.non2xx} non-2xx; ` +
+      `latency ${latencyLine(result.latency)}`,
   );
-  ctx.log(`single CPU: ${cpuLine(singleUsage)}`);
+  ctx.log(`single CPU: ${cpuLine(result.cpu)}`);
+  ctx.log(`single Postgres sessions (average count): ${activityLine(result.activity)}`);
+  return result;
+}
 
-  // 4. What the API stored and queued, seen from Postgres.
+// 4. What the API stored and queued, seen from Postgres.
+
+async function checkStored(
+  ctx: BenchContext,
+  batch: BatchPhase,
+  single: SinglePhase,
+  problems: string[],
+) {
   const stored = await withDatabase(ctx.databaseUrl, async (client) => {
-    const { rows } = await client.query<{
-      batch: string;
-      all: string;
-      unqueued: string;
-      orders: string;
-      delivered: string;
-    }>(
-      `SELECT (SELECT count(*) FROM events WHERE id LIKE $1) AS batch,
-              (SELECT count(*) FROM events) AS all,
+    const { rows } = await client.query<Record<string, string>>(
+      `SELECT (SELECT count(*) FROM events) AS events,
               (SELECT count(*) FROM events WHERE enqueued_at IS NULL) AS unqueued,
               (SELECT count(*) FROM orders) AS orders,
               (SELECT count(*) FROM orders WHERE status = 'delivered') AS delivered`,
-      [`${runTag}-b%`],
     );
-    return Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)])) as Record<
-      'batch' | 'all' | 'unqueued' | 'orders' | 'delivered',
-      number
-    >;
+    const [row] = rows;
+    return {
+      events: Number(row.events),
+      unqueued: Number(row.unqueued),
+      orders: Number(row.orders),
+      delivered: Number(row.delivered),
+    };
   });
-  const acceptedTotal = warm.tally.accepted + batchRun.tally.accepted + singleAnswers.accepted;
-  if (stored.all !== acceptedTotal) {
+  const accepted =
+    batch.warmup.tally.accepted + batch.tally.accepted + single.warmup.accepted + single.accepted;
+  // Requests cut off by an early stop may have been stored without an answer.
+  const unanswered =
+    (batch.warmup.load.sent - batch.warmup.load.answers + batch.load.sent - batch.load.answers) *
+      SETTINGS.batch.size +
+    (single.warmup.load.sent - single.warmup.load.answers + single.load.sent - single.load.answers);
+  if (stored.events < accepted || stored.events > accepted + unanswered) {
     problems.push(
-      `the events table holds ${stored.all} rows but the API accepted ${acceptedTotal} events`,
+      `the events table holds ${stored.events} rows but the API accepted ${accepted} events` +
+        (unanswered ? ` (and ${unanswered} were sent without an answer)` : ''),
     );
   }
   ctx.log(
-    `stored: ${formatNumber(stored.all)} events, ${formatNumber(stored.orders)} orders (${formatNumber(stored.delivered)} delivered); ` +
-      `${formatNumber(stored.unqueued)} event(s) not queued`,
+    `stored: ${formatNumber(stored.events)} events, ${formatNumber(stored.orders)} orders ` +
+      `(${formatNumber(stored.delivered)} delivered); ${formatNumber(stored.unqueued)} event(s) not queued`,
   );
   if (stored.unqueued > 0) {
     ctx.log(
-      `WARNING: ${stored.unqueued} accepted event(s) never reached Redis (the add timed out); with a worker, ` +
-        'the relay would queue them later',
+      `WARNING: ${stored.unqueued} accepted event(s) never reached Redis (the add timed out); ` +
+        'with a worker running, the relay would queue them later',
     );
   }
+  return stored;
+}
 
-  // 5. Ceilings: the same rows straight into Postgres, the same jobs straight into Redis.
-  ctx.log(
-    `ceilings: ${formatNumber(timedEvents)} rows, ${ceiling.connections} at a time in chunks of ${batch.size}…`,
-  );
-  const chunks = rawInsertChunks(timedBatches, customerIds);
-  const pgCpu = measureCpu();
-  const pg = await rawPostgresCeiling(ctx, chunks, ceiling.connections);
-  const pgUsage = pgCpu();
-  const pgRowsPerSec = perSecond(pg.rows, pg.wallMs);
-  if (pg.rows !== timedEvents)
-    problems.push(`raw insert: ${pg.rows} of ${timedEvents} rows inserted`);
-  ctx.log(
-    `raw Postgres insert: ${formatNumber(pg.rows)} rows in ${formatNumber(pg.wallMs / 1000, 2)} s → ${formatNumber(pgRowsPerSec)} rows/s (postgres ${formatNumber(pgUsage.postgresPercent)} % of one core)`,
-  );
-  const redisCpu = measureCpu();
-  const redis = await rawRedisCeiling(ctx, timedBatches, ceiling.connections);
-  const redisUsage = redisCpu();
-  const redisJobsPerSec = perSecond(redis.jobs, redis.wallMs);
-  ctx.log(
-    `raw BullMQ addBulk: ${formatNumber(redis.jobs)} jobs in ${formatNumber(redis.wallMs / 1000, 2)} s → ${formatNumber(redisJobsPerSec)} jobs/s ` +
-      `(redis ${formatNumber(redisUsage.redisPercent)} %, bench process ${formatNumber(redisUsage.generatorPercent)} % of one core)`,
-  );
-  // The API does both for every batch, one after the other.
-  const serialPerSec = 1 / (1 / pgRowsPerSec + 1 / redisJobsPerSec);
+// 5. Ceilings: the same rows straight into Postgres, the same jobs straight into Redis.
 
-  const figures: Figure[] = [
+async function ceilingPhase(ctx: BenchContext, traffic: Traffic, problems: string[]) {
+  const { connections } = SETTINGS.ceiling;
+  const chunks: EventColumns[] = traffic.batches.map((events) => ({
+    ids: events.map((e) => `raw.${e.id}`),
+    types: events.map((e) => e.type),
+    customerIds: events.map((e) => traffic.customerIds.get(e.customerId)!),
+    occurredAt: events.map((e) => e.occurredAt),
+    properties: events.map((e) => JSON.stringify(e.properties)),
+  }));
+  const ids = chunks.map((chunk) => chunk.ids);
+  ctx.log(
+    `ceilings: ${formatNumber(traffic.events)} rows, ${connections} statements or addBulk calls ` +
+      `at a time, ${SETTINGS.batch.size} rows each…`,
+  );
+  const timed = async (what: string, unit: string, work: () => Promise<Timed>) => {
+    const result = await work();
+    const usage = result.cpu;
+    const perSec = perSecond(result.count, result.wallMs);
+    if (result.count !== traffic.events) {
+      problems.push(`${what}: ${result.count} of ${traffic.events} ${unit} written`);
+    }
+    ctx.log(
+      `${what}: ${formatNumber(result.count)} ${unit} in ${formatNumber(result.wallMs / 1000, 2)} s → ` +
+        `${formatNumber(perSec)} ${unit}/s (postgres ${formatNumber(usage.postgresPercent)} %, ` +
+        `redis ${formatNumber(usage.redisPercent)} %, bench process ${formatNumber(usage.generatorPercent)} % of one core)`,
+    );
+    return { ...result, perSec };
+  };
+  const insert = await timed('raw Postgres insert', 'rows', () =>
+    rawInsertEvents(ctx.databaseUrl, chunks, connections),
+  );
+  const flag = await timed('raw enqueued_at update', 'rows', () =>
+    rawMarkEnqueued(ctx.databaseUrl, ids, connections),
+  );
+  const redis = await timed('raw BullMQ addBulk', 'jobs', () =>
+    rawAddJobs(ctx.redisUrl, ctx.queuePrefix, ids, connections),
+  );
+  // What the API does to store one batch, minus everything else, one step after the other.
+  const storagePerSec = 1 / (1 / insert.perSec + 1 / flag.perSec + 1 / redis.perSec);
+  ctx.log(
+    `insert + addBulk + enqueued_at update, one after the other: ${formatNumber(storagePerSec)} events/s`,
+  );
+  return { insert, flag, redis, storagePerSec };
+}
+
+function figuresOf(
+  batch: BatchPhase,
+  single: SinglePhase,
+  ceilings: Awaited<ReturnType<typeof ceilingPhase>>,
+): Figure[] {
+  const rate = SETTINGS.single.rate;
+  const ratio = (key: string, label: string, value: number): Figure => ({
+    key,
+    label,
+    value,
+    unit: '×',
+    digits: 2,
+  });
+  return [
     {
       key: 'batchEventsPerSec',
       label: 'batch: accepted events/s',
-      value: batchEventsPerSec,
+      value: batch.eventsPerSec,
       unit: 'events/s',
       target: TARGETS.batchEventsPerSec,
     },
+    { key: 'batchP50Ms', label: 'batch: request p50', value: batch.latency.p50, unit: 'ms' },
+    { key: 'batchP99Ms', label: 'batch: request p99', value: batch.latency.p99, unit: 'ms' },
     {
-      key: 'batchRequestP50Ms',
-      label: 'batch: request p50',
-      value: batchLatency.p50,
-      unit: 'ms',
-      digits: 1,
-    },
-    {
-      key: 'batchRequestP99Ms',
-      label: 'batch: request p99',
-      value: batchLatency.p99,
-      unit: 'ms',
-      digits: 1,
-    },
-    {
-      key: 'batchServiceCpuPercent',
-      label: 'batch: service CPU (% of a core)',
-      value: batchUsage.servicePercent,
-      unit: '%',
-    },
-    {
-      key: 'batchPostgresCpuPercent',
-      label: 'batch: Postgres CPU (% of a core)',
-      value: batchUsage.postgresPercent,
-      unit: '%',
+      key: 'batchDeadlocks',
+      label: 'batch: deadlocks (retried)',
+      value: batch.deadlocks,
+      unit: '',
     },
     {
       key: 'singleP50Ms',
-      label: `single @ ${single.rate}/s: p50`,
-      value: singleLatency.p50,
+      label: `single @ ${rate}/s: p50`,
+      value: single.latency.p50,
       unit: 'ms',
       digits: 1,
     },
     {
       key: 'singleP90Ms',
-      label: `single @ ${single.rate}/s: p90`,
-      value: singleLatency.p90,
+      label: `single @ ${rate}/s: p90`,
+      value: single.latency.p90,
       unit: 'ms',
       digits: 1,
     },
     {
       key: 'singleP99Ms',
-      label: `single @ ${single.rate}/s: p99`,
-      value: singleLatency.p99,
+      label: `single @ ${rate}/s: p99`,
+      value: single.latency.p99,
       unit: 'ms',
       digits: 1,
       target: TARGETS.singleP99Ms,
     },
     {
-      key: 'singleAchievedRate',
+      key: 'singleRate',
       label: 'single: achieved rate',
-      value: singleRate,
+      value: single.rate,
       unit: 'req/s',
       digits: 1,
     },
-    { key: 'singleNon2xx', label: 'single: non-2xx answers', value: singleNon2xx, unit: '' },
+    { key: 'singleNon2xx', label: 'single: non-2xx answers', value: single.non2xx, unit: '' },
     {
-      key: 'rawPostgresRowsPerSec',
+      key: 'rawInsertRowsPerSec',
       label: 'raw Postgres insert',
-      value: pgRowsPerSec,
+      value: ceilings.insert.perSec,
       unit: 'rows/s',
     },
     {
-      key: 'rawRedisJobsPerSec',
+      key: 'rawFlagRowsPerSec',
+      label: 'raw enqueued_at update',
+      value: ceilings.flag.perSec,
+      unit: 'rows/s',
+    },
+    {
+      key: 'rawAddBulkJobsPerSec',
       label: 'raw BullMQ addBulk',
-      value: redisJobsPerSec,
+      value: ceilings.redis.perSec,
       unit: 'jobs/s',
     },
     {
-      key: 'rawSerialPerSec',
-      label: 'raw insert + addBulk, one after the other',
-      value: serialPerSec,
-      unit: 'rows/s',
+      key: 'rawStorageEventsPerSec',
+      label: 'raw insert + addBulk + update in a row',
+      value: ceilings.storagePerSec,
+      unit: 'events/s',
     },
-    {
-      key: 'ratioApiToPostgres',
-      label: 'ratio batch API ÷ raw insert',
-      value: batchEventsPerSec / pgRowsPerSec,
-      unit: '×',
-      digits: 2,
-    },
-    {
-      key: 'ratioApiToRedis',
-      label: 'ratio batch API ÷ raw addBulk',
-      value: batchEventsPerSec / redisJobsPerSec,
-      unit: '×',
-      digits: 2,
-    },
-    {
-      key: 'ratioApiToSerial',
-      label: 'ratio batch API ÷ insert + addBulk',
-      value: batchEventsPerSec / serialPerSec,
-      unit: '×',
-      digits: 2,
-    },
+    ratio(
+      'ratioBatchToInsert',
+      'ratio batch API ÷ raw insert',
+      batch.eventsPerSec / ceilings.insert.perSec,
+    ),
+    ratio(
+      'ratioBatchToAddBulk',
+      'ratio batch API ÷ raw addBulk',
+      batch.eventsPerSec / ceilings.redis.perSec,
+    ),
+    ratio(
+      'ratioBatchToStorage',
+      'ratio batch API ÷ raw storage steps',
+      batch.eventsPerSec / ceilings.storagePerSec,
+    ),
   ];
+}
 
+async function run(ctx: BenchContext): Promise<SectionResult> {
+  const problems: string[] = [];
+  const traffic = await prepare(ctx);
+  ctx.log(
+    'service: APP_ROLE=api, i.e. ingestion only; no worker runs, so `evaluate` jobs pile up ' +
+      `in Redis under the prefix ${ctx.queuePrefix} (deleted at the end)`,
+  );
+  const batch = await batchPhase(ctx, traffic, problems);
+  const single = await singlePhase(ctx, traffic.runTag, problems);
+  const stored = await checkStored(ctx, batch, single, problems);
+  const ceilings = await ceilingPhase(ctx, traffic, problems);
+
+  const loadDetails = (phase: PhaseLoad) => ({
+    wallMs: phase.load.wallMs,
+    answers: phase.load.answers,
+    sent: phase.load.sent,
+    statusCounts: phase.load.statusCounts,
+    latencyMs: phase.latency,
+    cpu: phase.cpu,
+    postgresSessions: phase.activity,
+  });
   return {
-    figures,
+    figures: figuresOf(batch, single, ceilings),
     problems,
     details: {
       settings: SETTINGS,
-      runTag,
+      runTag: traffic.runTag,
       batch: {
-        events: timedEvents,
-        bodyBytes,
-        wallMs: batchRun.load.wallMs,
-        accepted: batchRun.tally.accepted,
-        duplicates: batchRun.tally.duplicates,
-        rejected: batchRun.tally.rejected,
-        statusCounts: batchRun.load.statusCounts,
-        latencyMs: batchLatency,
-        cpu: batchUsage,
+        ...loadDetails(batch),
+        events: traffic.events,
+        bodyBytes: traffic.bodyBytes,
+        accepted: batch.tally.accepted,
+        duplicates: batch.tally.duplicates,
+        rejected: batch.tally.rejected,
+        deadlocks: batch.deadlocks,
+        rollbacks: batch.rollbacks,
       },
-      single: {
-        answers: singleRun.answers,
-        wallMs: singleRun.wallMs,
-        statusCounts: singleRun.statusCounts,
-        latencyMs: singleLatency,
-        cpu: singleUsage,
-      },
+      single: { ...loadDetails(single), accepted: single.accepted },
       stored,
-      ceilings: {
-        postgres: { ...pg, cpu: pgUsage },
-        redis: { ...redis, cpu: redisUsage },
-      },
+      ceilings,
     },
   };
 }

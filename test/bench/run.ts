@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ingestionBench } from './ingestion.bench';
 import { buildApp } from './support/build';
+import { measureCpu } from './support/cpu-usage';
 import { newestProfile, summarizeProfile } from './support/cpu-profile';
 import { deleteQueueKeys } from './support/redis-keys';
 import { dropScratchDatabase, recreateScratchDatabase } from './support/scratch-db';
@@ -28,7 +29,9 @@ import { formatNumber, formatTable } from './support/table';
  * Environment (all optional): BENCH_DATABASE_URL (default …/rm_bench; the name must start
  * with rm_bench), BENCH_REDIS_URL, BENCH_QUEUE_PREFIX (must start with rmbench),
  * BENCH_SECTIONS (comma-separated names), BENCH_CPU_PROF=1 (profile the service and print
- * where its CPU went), BENCH_KEEP_DB=1 (keep the scratch database afterwards), BENCH_SKIP_BUILD=1.
+ * where its CPU went), BENCH_KEEP_DB=1 (keep the scratch database afterwards), BENCH_SKIP_BUILD=1,
+ * and BENCH_ENV_<NAME>=<value> to give the service NAME=value (BENCH_ENV_DATABASE_POOL_SIZE=20
+ * compares a pool size; BENCH_ENV_PGOPTIONS='-c synchronous_commit=off' a Postgres setting).
  */
 const SECTIONS: BenchSection[] = [ingestionBench];
 
@@ -40,10 +43,19 @@ interface Outcome {
   result?: SectionResult;
   error?: Error;
   durationMs: number;
+  /** How busy the machine was (percent) just before the section: other work skews figures. */
+  background: number | null;
 }
 
 const env = process.env;
 const flag = (name: string) => env[name] === '1' || env[name] === 'true';
+const SERVICE_ENV_PREFIX = 'BENCH_ENV_';
+/** Service settings to try without editing the benchmark (BENCH_ENV_NAME=value). */
+const serviceOverrides: Record<string, string> = Object.fromEntries(
+  Object.entries(env)
+    .filter(([name, value]) => name.startsWith(SERVICE_ENV_PREFIX) && value !== undefined)
+    .map(([name, value]) => [name.slice(SERVICE_ENV_PREFIX.length), value!]),
+);
 
 function log(line: string) {
   console.log(`[bench] ${line}`);
@@ -113,10 +125,13 @@ function contextFor(section: BenchSection, deferred: Deferred): BenchContext {
         ADMIN_API_KEY: adminApiKey,
         LOG_LEVEL: 'warn',
         ...options.env,
+        ...serviceOverrides,
       },
     });
+    const overrides = Object.entries(serviceOverrides).map(([name, value]) => `${name}=${value}`);
     say(
-      `started ${options.name} (APP_ROLE=${options.role}, pid ${service.pid}) ${service.baseUrl}`,
+      `started ${options.name} (APP_ROLE=${options.role}, pid ${service.pid}) ${service.baseUrl}` +
+        (overrides.length ? ` with ${overrides.join(' ')}` : ''),
     );
     let stopped = false;
     const stop = async (graceMs?: number) => {
@@ -179,6 +194,30 @@ function figuresJson(figures: Figure[]) {
   );
 }
 
+/** Percent of the machine busy over one second, before anything of ours runs. */
+async function backgroundLoad(): Promise<number | null> {
+  const cpu = measureCpu();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return cpu().machinePercent;
+}
+
+function writeResult(outcome: Outcome) {
+  const { section, result, error } = outcome;
+  const json = {
+    section: section.name,
+    title: section.title,
+    finishedAt: new Date().toISOString(),
+    durationMs: outcome.durationMs,
+    machine: { node: process.version, cpus: cpus().length, busyBeforePercent: outcome.background },
+    ok: !error && result!.problems.length === 0,
+    error: error?.message,
+    figures: result ? figuresJson(result.figures) : {},
+    problems: result?.problems ?? [],
+    details: result?.details ?? {},
+  };
+  writeFileSync(join(OUT_DIR, `${section.name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+}
+
 async function main(): Promise<number> {
   const wanted = env.BENCH_SECTIONS?.split(',').map((name) => name.trim());
   const sections = SECTIONS.filter((section) => !wanted || wanted.includes(section.name));
@@ -207,49 +246,40 @@ async function main(): Promise<number> {
       const ctx = contextFor(section, deferred);
       const started = Date.now();
       console.log(`\n=== ${section.title} ===`);
+      const background = await backgroundLoad();
+      if (background !== null && background > 15) {
+        ctx.log(
+          `WARNING: the machine was ${formatNumber(background)} % busy before the section started; ` +
+            'something else is running and the figures will be noisy',
+        );
+      }
       try {
         if (!/^rmbench/.test(ctx.queuePrefix)) {
           throw new Error(`BENCH_QUEUE_PREFIX must start with rmbench, not "${ctx.queuePrefix}"`);
         }
+        // Registered first, so it runs last: after every service of the section has stopped.
+        deferred.add(async () => {
+          const deleted = await deleteQueueKeys(ctx.redisUrl, ctx.queuePrefix);
+          ctx.log(`deleted ${formatNumber(deleted)} Redis key(s) under ${ctx.queuePrefix}:`);
+          if (!flag('BENCH_KEEP_DB')) await dropScratchDatabase(ctx.databaseUrl);
+        });
         // Every section starts from an empty database and an empty queue prefix.
         await recreateScratchDatabase(ctx.databaseUrl, ctx.log);
         await deleteQueueKeys(ctx.redisUrl, ctx.queuePrefix);
         const result = await section.run(ctx);
-        outcomes.push({ section, result, durationMs: Date.now() - started });
+        outcomes.push({ section, result, durationMs: Date.now() - started, background });
       } catch (error) {
         console.error(`[${section.name}] FAILED:`, error);
-        outcomes.push({ section, error: error as Error, durationMs: Date.now() - started });
+        outcomes.push({
+          section,
+          error: error as Error,
+          durationMs: Date.now() - started,
+          background,
+        });
       } finally {
         await deferred.runAll();
-        const deleted = await deleteQueueKeys(ctx.redisUrl, ctx.queuePrefix).catch(
-          (error: Error) => {
-            console.error(`[bench] could not delete Redis keys: ${error.message}`);
-            return 0;
-          },
-        );
-        ctx.log(`deleted ${formatNumber(deleted)} Redis key(s) under ${ctx.queuePrefix}:`);
-        if (!flag('BENCH_KEEP_DB')) await dropScratchDatabase(ctx.databaseUrl);
       }
-      const outcome = outcomes[outcomes.length - 1];
-      writeFileSync(
-        join(OUT_DIR, `${section.name}.json`),
-        `${JSON.stringify(
-          {
-            section: section.name,
-            title: section.title,
-            finishedAt: new Date().toISOString(),
-            durationMs: outcome.durationMs,
-            machine: { node: process.version, cpus: cpus().length },
-            ok: !outcome.error && outcome.result!.problems.length === 0,
-            error: outcome.error?.message,
-            figures: outcome.result ? figuresJson(outcome.result.figures) : {},
-            problems: outcome.result?.problems ?? [],
-            details: outcome.result?.details ?? {},
-          },
-          null,
-          2,
-        )}\n`,
-      );
+      writeResult(outcomes[outcomes.length - 1]);
     }
   } finally {
     await deferred.runAll();

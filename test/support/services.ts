@@ -2,9 +2,19 @@ import { execSync } from 'node:child_process';
 import { Client } from 'pg';
 
 /** Where the tests find Postgres and Redis: the machine's defaults unless told otherwise. */
-export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_PG_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const TEMPLATE_DB = 'rm_test_template';
+/** The migrated template of this run (named by global-setup). */
+export const templateDb = () => {
+  const name = process.env.RM_TEST_TEMPLATE_DB;
+  if (!name) throw new Error('RM_TEST_TEMPLATE_DB is unset: run the e2e tests through jest');
+  return name;
+};
+
+/** A database name for one test file, marked with the run so stale ones can be found. */
+export const testDbName = (label: string) =>
+  `rm_test_${process.env.RM_TEST_RUN_ID ?? '0_0'}_${label}`;
 
 export function databaseUrl(name: string): string {
   const url = new URL(TEST_PG_URL);

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { createHttpApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Role } from '../../src/common/auth/roles';
-import { databaseUrl, TEMPLATE_DB, TEST_REDIS_URL, withAdminClient } from './services';
+import { databaseUrl, templateDb, testDbName, TEST_REDIS_URL, withAdminClient } from './services';
 
 export interface TestApp {
   app: INestApplication;
@@ -28,8 +28,10 @@ export interface TestApp {
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const suffix = randomBytes(4).toString('hex');
-  const dbName = `rm_test_${process.env.JEST_WORKER_ID ?? '0'}_${suffix}`;
-  await withAdminClient((client) => client.query(`CREATE DATABASE "${dbName}" TEMPLATE "${TEMPLATE_DB}"`));
+  const dbName = testDbName(`${process.env.JEST_WORKER_ID ?? '0'}_${suffix}`);
+  await withAdminClient((client) =>
+    client.query(`CREATE DATABASE "${dbName}" TEMPLATE "${templateDb()}"`),
+  );
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -72,14 +74,17 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
         .post('/v1/api-keys')
         .set('Authorization', `Bearer ${adminKey}`)
         .send({ name: `test ${role}`, role });
-      if (res.status !== 201) throw new Error(`could not create a ${role} key: ${res.status} ${res.text}`);
+      if (res.status !== 201)
+        throw new Error(`could not create a ${role} key: ${res.status} ${res.text}`);
       const key = (res.body as { key: string }).key;
       keys.set(role, key);
       return key;
     },
     async close() {
       await app.close();
-      await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
+      await withAdminClient((client) =>
+        client.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`),
+      );
       await deleteKeys(config.redisUrl, `${config.queuePrefix}:*`);
     },
   };

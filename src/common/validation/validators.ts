@@ -3,6 +3,14 @@ import { z } from 'zod';
 
 /** Field validators shared by every body: one definition of "a time zone", "a currency", … */
 
+/**
+ * A message for a format error that leaves type errors (a missing field, a number where a
+ * string belongs) to Zod's own wording, which `toFieldErrors` turns into "is required".
+ */
+export const formatError = (message: string) => ({
+  error: (issue: { code: string }) => (issue.code === 'invalid_type' ? undefined : message),
+});
+
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 export const timeZone = z
@@ -23,11 +31,9 @@ export const locale = z.string().refine(
   { message: 'must be a BCP 47 locale such as en-US' },
 );
 
-export const currency = z
-  .string()
-  .refine((value) => CURRENCIES.has(value), {
-    message: 'must be an ISO 4217 currency code such as EUR',
-  });
+export const currency = z.string().refine((value) => CURRENCIES.has(value), {
+  message: 'must be an ISO 4217 currency code such as EUR',
+});
 
 /** A non-negative amount with at most two decimals. */
 export const money = z
@@ -41,10 +47,12 @@ export const money = z
 
 export const isoDateTime = z.iso.datetime({
   offset: true,
-  message: 'must be an ISO-8601 date-time with a time zone offset, e.g. 2026-05-01T10:00:00Z',
+  ...formatError(
+    'must be an ISO-8601 date-time with a time zone offset, e.g. 2026-05-01T10:00:00Z',
+  ),
 });
 
-export const email = z.email({ message: 'must be a valid email address' }).max(320);
+export const email = z.email(formatError('must be a valid email address')).max(320);
 
 /** External ids from the shop: printable, no spaces, at most 200 characters. */
 export const externalId = z

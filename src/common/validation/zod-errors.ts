@@ -22,7 +22,8 @@ export function toFieldErrors(
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys)
         out.push({ path: formatPath([...path, key]), message: 'unknown field' });
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    } else if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
+      // Zod only fills `issue.input` when asked to; its message says what it received.
       out.push({ path: formatPath(path), message: 'is required' });
     } else {
       out.push({ path: formatPath(path), message: issue.message });

@@ -18,6 +18,10 @@ export interface LoadOptions {
   /** Requests per second over all connections (autocannon's `overallRate`). */
   overallRate?: number;
   timeoutSec?: number;
+  /** Give up after this many failures (non-2xx answers, errors, timeouts): the figures are void anyway. */
+  maxFailures?: number;
+  /** Give up after this many seconds whatever happens, so a broken service cannot hold the run for long. */
+  deadlineSec?: number;
 }
 
 export interface LoadResult {
@@ -30,7 +34,10 @@ export interface LoadResult {
   /** Connection errors and timeouts (no answer at all). */
   errors: number;
   timeouts: number;
-  bodiesBuilt: number;
+  /** Requests sent; those without an answer were still in flight when the load stopped. */
+  sent: number;
+  /** Why the load stopped before its amount or duration, if it did. */
+  stoppedEarly?: string;
 }
 
 /**
@@ -43,11 +50,30 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const latenciesMs: number[] = [];
     const statusCounts: Record<number, number> = {};
-    let bodiesBuilt = 0;
+    let sent = 0;
+    let failures = 0;
     let lastAnswerAt = 0;
     let buildError: Error | undefined;
+    let stoppedEarly: string | undefined;
+    let instance: autocannon.Instance | undefined;
+    const stopEarly = (reason: string) => {
+      if (stoppedEarly) return;
+      stoppedEarly = reason;
+      instance?.stop();
+    };
     const started = performance.now();
-    let instance: autocannon.Instance;
+    const deadline = options.deadlineSec
+      ? setTimeout(
+          () => stopEarly(`still running after ${options.deadlineSec} s`),
+          options.deadlineSec * 1000,
+        )
+      : undefined;
+    const countFailure = () => {
+      failures++;
+      if (options.maxFailures !== undefined && failures >= options.maxFailures) {
+        stopEarly(`${failures} failed request(s)`);
+      }
+    };
     try {
       instance = autocannon(
         {
@@ -68,12 +94,12 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
               setupRequest: (request) => {
                 try {
                   const body = options.nextBody();
-                  bodiesBuilt++;
+                  sent++;
                   return { ...request, body };
                 } catch (error) {
                   // Throwing inside autocannon's socket callbacks would crash the process.
                   buildError ??= error as Error;
-                  instance?.stop();
+                  stopEarly(`no body: ${(error as Error).message}`);
                   return request;
                 }
               },
@@ -84,6 +110,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
           ],
         },
         (error, result) => {
+          clearTimeout(deadline);
           if (error) return reject(error);
           if (buildError) return reject(buildError);
           resolve({
@@ -93,17 +120,21 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
             statusCounts,
             errors: result.errors,
             timeouts: result.timeouts,
-            bodiesBuilt,
+            sent,
+            stoppedEarly,
           });
         },
       );
     } catch (error) {
+      clearTimeout(deadline);
       return reject(error instanceof Error ? error : new Error(String(error)));
     }
     instance.on('response', (_client, status, _bytes, responseTimeMs) => {
       latenciesMs.push(responseTimeMs);
       statusCounts[status] = (statusCounts[status] ?? 0) + 1;
       lastAnswerAt = performance.now();
+      if (status >= 300) countFailure();
     });
+    instance.on('reqError', countFailure);
   });
 }

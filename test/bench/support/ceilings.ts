@@ -1,0 +1,132 @@
+import { Queue } from 'bullmq';
+import { Pool } from 'pg';
+import { evaluateJobId, QUEUES } from '../../../src/common/queue/queues';
+import { redisOptions } from '../../../src/common/redis/redis-options';
+import { CpuUsage, measureCpu } from './cpu-usage';
+
+/**
+ * What Postgres and Redis manage on their own, without the service: the statements and job
+ * shapes of the ingestion path (EventIngestionService, EvaluateQueue), run straight from
+ * here, so the API's figures can be read as a share of the ceiling. Keep them in step with
+ * the service when it changes how it writes.
+ */
+
+export interface EventColumns {
+  ids: string[];
+  types: string[];
+  /** Internal customer ids (bigint as text). */
+  customerIds: string[];
+  occurredAt: string[];
+  /** JSON text. */
+  properties: string[];
+}
+
+export interface Timed {
+  count: number;
+  wallMs: number;
+  /** Measured while the connections were open (a Postgres backend's time is lost once it exits). */
+  cpu: CpuUsage;
+}
+
+/** Runs `work` on chunk after chunk with `concurrency` in flight; returns wall time and CPU. */
+export async function timedChunks<T>(
+  chunks: T[],
+  concurrency: number,
+  work: (chunk: T) => Promise<void>,
+): Promise<{ wallMs: number; cpu: CpuUsage }> {
+  let next = 0;
+  const cpu = measureCpu();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < chunks.length) await work(chunks[next++]);
+    }),
+  );
+  const wallMs = performance.now() - started;
+  return { wallMs, cpu: cpu() };
+}
+
+async function withPool<T>(databaseUrl: string, size: number, work: (pool: Pool) => Promise<T>) {
+  const pool = new Pool({ connectionString: databaseUrl, max: size });
+  try {
+    // Connect every client before the clock starts.
+    await Promise.all(Array.from({ length: size }, () => pool.query('SELECT 1')));
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The service's multi-row event insert, one statement per chunk. */
+export function rawInsertEvents(
+  databaseUrl: string,
+  chunks: EventColumns[],
+  concurrency: number,
+): Promise<Timed> {
+  return withPool(databaseUrl, concurrency, async (pool) => {
+    let count = 0;
+    const timed = await timedChunks(chunks, concurrency, async (c) => {
+      const result = await pool.query(
+        `INSERT INTO events (id, type, customer_id, occurred_at, properties)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::jsonb[])
+         ON CONFLICT (id) DO NOTHING`,
+        [c.ids, c.types, c.customerIds, c.occurredAt, c.properties],
+      );
+      count += result.rowCount ?? 0;
+    });
+    return { count, ...timed };
+  });
+}
+
+/** The service's outbox flag, set after the jobs reached Redis: a second write of every row. */
+export function rawMarkEnqueued(
+  databaseUrl: string,
+  idChunks: string[][],
+  concurrency: number,
+): Promise<Timed> {
+  return withPool(databaseUrl, concurrency, async (pool) => {
+    let count = 0;
+    const timed = await timedChunks(idChunks, concurrency, async (ids) => {
+      const result = await pool.query(
+        'UPDATE events SET enqueued_at = now() WHERE id = ANY($1) AND enqueued_at IS NULL',
+        [ids],
+      );
+      count += result.rowCount ?? 0;
+    });
+    return { count, ...timed };
+  });
+}
+
+/** BullMQ addBulk of `evaluate`-shaped jobs, on a queue of its own that no worker reads. */
+export async function rawAddJobs(
+  redisUrl: string,
+  prefix: string,
+  idChunks: string[][],
+  concurrency: number,
+): Promise<Timed> {
+  const queue = new Queue('bench-ceiling', {
+    connection: redisOptions(redisUrl, 'producer'),
+    prefix,
+  });
+  let lastError: Error | undefined;
+  queue.on('error', (error) => (lastError = error));
+  try {
+    await queue.waitUntilReady();
+    const chunks = idChunks.map((ids) =>
+      ids.map((eventId) => ({
+        name: QUEUES.evaluate.jobName,
+        data: { eventId },
+        opts: { ...QUEUES.evaluate.defaults, jobId: evaluateJobId(eventId) },
+      })),
+    );
+    let count = 0;
+    const timed = await timedChunks(chunks, concurrency, async (jobs) => {
+      const added = await queue.addBulk(jobs);
+      count += added.length;
+    });
+    if (lastError) throw lastError;
+    return { count, ...timed };
+  } finally {
+    await queue.close();
+  }
+}

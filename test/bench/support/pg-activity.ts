@@ -1,0 +1,80 @@
+import { Client } from 'pg';
+
+/**
+ * Samples what the service's Postgres sessions are doing while a load runs (pg_stat_activity
+ * every few ms). The shares tell where requests wait: `active` on CPU, `Lock:*` on each
+ * other, `idle in transaction` on the service (which holds a transaction open while it
+ * computes or waits for its own event loop), `Client:ClientRead`-idle when there is no work.
+ */
+export interface ActivityShare {
+  state: string;
+  /** Average number of sessions in this state. */
+  sessions: number;
+}
+
+export async function sampleActivity(
+  databaseUrl: string,
+  intervalMs = 50,
+): Promise<() => Promise<{ samples: number; shares: ActivityShare[] }>> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const database = new URL(databaseUrl).pathname.slice(1);
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await client.query<{ state: string; count: string }>(
+        `SELECT CASE
+                  WHEN state = 'active' AND wait_event_type IS NOT NULL
+                    THEN 'active, waiting on ' || wait_event_type || ':' || wait_event
+                  ELSE coalesce(state, 'unknown')
+                END AS state,
+                count(*) AS count
+           FROM pg_stat_activity
+          WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+          GROUP BY 1`,
+        [database],
+      );
+      samples++;
+      for (const row of rows)
+        counts.set(row.state, (counts.get(row.state) ?? 0) + Number(row.count));
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    await client.end();
+    const shares = [...counts]
+      .map(([state, total]) => ({ state, sessions: total / Math.max(1, samples) }))
+      .sort((a, b) => b.sessions - a.sessions);
+    return { samples, shares };
+  };
+}
+
+/** Deadlocks and rolled-back transactions in a database so far (pg_stat_database). */
+export async function transactionStats(
+  databaseUrl: string,
+): Promise<{ deadlocks: number; rollbacks: number; commits: number }> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    // The statistics collector publishes with a delay of up to 500 ms; ask for a fresh snapshot.
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{
+      deadlocks: string;
+      xact_rollback: string;
+      xact_commit: string;
+    }>(
+      'SELECT deadlocks, xact_rollback, xact_commit FROM pg_stat_database WHERE datname = current_database()',
+    );
+    return {
+      deadlocks: Number(rows[0].deadlocks),
+      rollbacks: Number(rows[0].xact_rollback),
+      commits: Number(rows[0].xact_commit),
+    };
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,148 @@
+import { AppConfig, ConfigError, loadConfig } from '../../src/config/app-config';
+
+/** Runs loadConfig and returns the ConfigError it throws, failing the test if it does not. */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('loadConfig accepted an invalid environment');
+}
+
+const DEFAULTS: AppConfig = {
+  env: 'development',
+  role: 'all',
+  port: 3000,
+  databaseUrl: 'postgres://postgres@127.0.0.1:5432/retention_mix',
+  databasePoolSize: 10,
+  redisUrl: 'redis://127.0.0.1:6379',
+  queuePrefix: 'rm',
+  publicBaseUrl: 'http://localhost:3000',
+  adminApiKey: undefined,
+  logLevel: 'info',
+  evaluateConcurrency: 8,
+  eventRelay: { intervalMs: 2000, graceMs: 5000, staleMs: 60_000 },
+  queueAddTimeoutMs: 1500,
+  shutdownTimeoutMs: 25_000,
+};
+
+describe('loadConfig: defaults', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual(DEFAULTS);
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', npm_config_x: 'y' })).toEqual(DEFAULTS);
+  });
+});
+
+describe('loadConfig: values given', () => {
+  it('parses numbers, enums and URLs into the typed object', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      APP_ROLE: 'worker',
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://app:pw@db:5432/rm',
+      DATABASE_POOL_SIZE: '25',
+      REDIS_URL: 'rediss://cache:6380',
+      QUEUE_PREFIX: '{rm}',
+      ADMIN_API_KEY: 'a'.repeat(24),
+      LOG_LEVEL: 'debug',
+      EVALUATE_CONCURRENCY: '3',
+      EVENT_RELAY_INTERVAL_MS: '100',
+      EVENT_RELAY_GRACE_MS: '200',
+      EVENT_RELAY_STALE_MS: '300',
+      QUEUE_ADD_TIMEOUT_MS: '400',
+      SHUTDOWN_TIMEOUT_MS: '500',
+    });
+    expect(config).toEqual({
+      env: 'production',
+      role: 'worker',
+      port: 8080,
+      databaseUrl: 'postgresql://app:pw@db:5432/rm',
+      databasePoolSize: 25,
+      redisUrl: 'rediss://cache:6380',
+      queuePrefix: '{rm}',
+      publicBaseUrl: 'http://localhost:3000',
+      adminApiKey: 'a'.repeat(24),
+      logLevel: 'debug',
+      evaluateConcurrency: 3,
+      eventRelay: { intervalMs: 100, graceMs: 200, staleMs: 300 },
+      queueAddTimeoutMs: 400,
+      shutdownTimeoutMs: 500,
+    });
+  });
+
+  it('drops trailing slashes of PUBLIC_BASE_URL so links can append /c/{token}', () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://shop.example/retention//' }).publicBaseUrl).toBe(
+      'https://shop.example/retention',
+    );
+  });
+
+  it('accepts port 0 (any free port)', () => {
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+  });
+});
+
+describe('loadConfig: empty strings mean unset', () => {
+  it.each([
+    ['PORT', 'port', 3000],
+    ['DATABASE_URL', 'databaseUrl', DEFAULTS.databaseUrl],
+    ['REDIS_URL', 'redisUrl', DEFAULTS.redisUrl],
+    ['LOG_LEVEL', 'logLevel', 'info'],
+    // Would fail the 24-character minimum if it were taken as a value.
+    ['ADMIN_API_KEY', 'adminApiKey', undefined],
+  ] as const)('%s="" gives the default', (variable, field, expected) => {
+    expect(loadConfig({ [variable]: '' })[field]).toEqual(expected);
+  });
+
+  it('treats undefined values like missing ones', () => {
+    expect(loadConfig({ PORT: undefined, ADMIN_API_KEY: undefined })).toEqual(DEFAULTS);
+  });
+});
+
+describe('loadConfig: bad values are named in the ConfigError', () => {
+  it.each([
+    ['PORT', 'http'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['NODE_ENV', 'staging'],
+    ['APP_ROLE', 'scheduler'],
+    ['DATABASE_URL', 'mysql://root@db/rm'],
+    ['DATABASE_URL', 'not a url'],
+    ['DATABASE_POOL_SIZE', '0'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['QUEUE_PREFIX', 'rm prefix'],
+    ['PUBLIC_BASE_URL', 'ftp://files.example'],
+    ['ADMIN_API_KEY', 'short'],
+    ['LOG_LEVEL', 'verbose'],
+    ['EVALUATE_CONCURRENCY', '-1'],
+    ['SHUTDOWN_TIMEOUT_MS', 'soon'],
+  ])('%s=%s', (variable, value) => {
+    const error = configError({ [variable]: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${variable}: `));
+    expect(error.message).toContain(`  - ${variable}: `);
+    expect(error.name).toBe('ConfigError');
+  });
+
+  it('explains what a URL variable expects', () => {
+    expect(configError({ REDIS_URL: 'http://x' }).problems).toEqual([
+      'REDIS_URL: must be a URL starting with redis:// or rediss://',
+    ]);
+    expect(configError({ ADMIN_API_KEY: 'x'.repeat(23) }).problems).toEqual([
+      'ADMIN_API_KEY: must be at least 24 characters: it grants every right',
+    ]);
+  });
+
+  it('names every bad variable at once, not only the first', () => {
+    const error = configError({ PORT: 'x', REDIS_URL: 'x', LOG_LEVEL: 'x', NODE_ENV: 'test' });
+    expect(error.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'LOG_LEVEL',
+      'PORT',
+      'REDIS_URL',
+    ]);
+  });
+});
