@@ -343,15 +343,12 @@ describe('events', () => {
   });
 
   it('refuses events of the types the engine emits itself', async () => {
-    const res = await t.http
-      .post('/v1/events')
-      .set(auth())
-      .send({
-        id: 'forged',
-        type: 'case.opened',
-        customerId: 'alice',
-        occurredAt: '2026-06-01T10:00:00Z',
-      });
+    const res = await t.http.post('/v1/events').set(auth()).send({
+      id: 'forged',
+      type: 'case.opened',
+      customerId: 'alice',
+      occurredAt: '2026-06-01T10:00:00Z',
+    });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([
       { path: 'type', message: "is reserved for the engine's own events" },
@@ -365,15 +362,12 @@ describe('events', () => {
       .send({ email: 'gone@example.com' })
       .expect(201);
     await t.http.delete('/v1/customers/gone').set(auth()).expect(204);
-    const res = await t.http
-      .post('/v1/events')
-      .set(auth())
-      .send({
-        id: 'after-erase',
-        type: 'page.viewed',
-        customerId: 'gone',
-        occurredAt: '2026-06-01T10:00:00Z',
-      });
+    const res = await t.http.post('/v1/events').set(auth()).send({
+      id: 'after-erase',
+      type: 'page.viewed',
+      customerId: 'gone',
+      occurredAt: '2026-06-01T10:00:00Z',
+    });
     expect(res.status).toBe(409);
   });
 });
