@@ -53,6 +53,36 @@ export const configSchema = z.object({
   QUEUE_ADD_TIMEOUT_MS: positiveInt(1500),
   /** Time SIGTERM gives jobs in flight before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
+
+  /** SMTP server, e.g. smtp://user:pass@host:587; unset = the file outbox. */
+  SMTP_URL: urlWithProtocol(['smtp:', 'smtps:']).optional(),
+  SMTP_POOL_SIZE: positiveInt(5),
+  /** Global send rate of the transport in messages per second; 0 = unlimited. */
+  SEND_RATE_PER_SECOND: z.coerce.number().int().min(0).default(0),
+  OUTBOX_DIR: z.string().min(1).default('./var/outbox'),
+  MAIL_FROM: z.string().min(3).default('Retention Mix <hello@localhost>'),
+  SUPPORT_EMAIL: z.email().optional(),
+  SALES_MANAGER_EMAIL: z.email().optional(),
+  COMPANY_NAME: z.string().min(1).optional(),
+  COMPANY_POSTAL_ADDRESS: z.string().min(1).optional(),
+  /** Customer-local quiet hours, `21:00-08:00`, or `off`. */
+  QUIET_HOURS: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'must be HH:MM-HH:MM or off')
+    .default('21:00-08:00'),
+  /** Marketing cap: `3/P7D,PT16H` (count per rolling window, minimum gap), or `off`. */
+  FREQUENCY_CAP: z.string().default('3/P7D,PT16H'),
+  /** Secret that signs unsubscribe and check-in links; required in production. */
+  TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  DELIVER_CONCURRENCY: positiveInt(20),
+  /** Attempts for temporary failures (SMTP 4xx, connection errors) before `failed`. */
+  DELIVER_MAX_ATTEMPTS: positiveInt(6),
+  /** First retry delay; later ones double, with jitter. */
+  DELIVER_BACKOFF_MS: positiveInt(5_000),
+  /** A message left in `sending` this long (its worker died) is released and sent again. */
+  SENDING_LOCK_MS: positiveInt(120_000),
+  /** How often the reconciler looks for due messages without a job and stuck sends. */
+  RECONCILE_INTERVAL_MS: positiveInt(10_000),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
@@ -72,7 +102,30 @@ export interface AppConfig {
   eventRelay: { intervalMs: number; graceMs: number; staleMs: number };
   queueAddTimeoutMs: number;
   shutdownTimeoutMs: number;
+  mail: {
+    smtpUrl: string | undefined;
+    smtpPoolSize: number;
+    sendRatePerSecond: number;
+    outboxDir: string;
+    from: string;
+    supportEmail: string | undefined;
+    salesManagerEmail: string | undefined;
+  };
+  company: { name: string; postalAddress: string };
+  quietHours: string;
+  frequencyCap: string;
+  tokenSecret: string;
+  delivery: {
+    concurrency: number;
+    maxAttempts: number;
+    backoffMs: number;
+    sendingLockMs: number;
+    reconcileIntervalMs: number;
+  };
 }
+
+/** Used only outside production, so links work on a laptop without configuration. */
+const DEVELOPMENT_TOKEN_SECRET = 'retention-mix-development-secret-not-for-production';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -94,6 +147,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     );
   }
   const raw = parsed.data;
+  const production = raw.NODE_ENV === 'production';
+  const missing = [
+    ['TOKEN_SECRET', raw.TOKEN_SECRET],
+    ['COMPANY_NAME', raw.COMPANY_NAME],
+    ['COMPANY_POSTAL_ADDRESS', raw.COMPANY_POSTAL_ADDRESS],
+  ].filter(([, value]) => production && !value);
+  if (missing.length > 0) {
+    // Marketing email needs a sender's postal address by law, and links need a real secret.
+    throw new ConfigError(missing.map(([name]) => `${name}: is required when NODE_ENV=production`));
+  }
   return {
     env: raw.NODE_ENV,
     role: raw.APP_ROLE,
@@ -113,5 +176,28 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     queueAddTimeoutMs: raw.QUEUE_ADD_TIMEOUT_MS,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    mail: {
+      smtpUrl: raw.SMTP_URL,
+      smtpPoolSize: raw.SMTP_POOL_SIZE,
+      sendRatePerSecond: raw.SEND_RATE_PER_SECOND,
+      outboxDir: raw.OUTBOX_DIR,
+      from: raw.MAIL_FROM,
+      supportEmail: raw.SUPPORT_EMAIL,
+      salesManagerEmail: raw.SALES_MANAGER_EMAIL,
+    },
+    company: {
+      name: raw.COMPANY_NAME ?? 'Retention Mix Demo Shop',
+      postalAddress: raw.COMPANY_POSTAL_ADDRESS ?? '1 Example Street, 00000 Example City',
+    },
+    quietHours: raw.QUIET_HOURS,
+    frequencyCap: raw.FREQUENCY_CAP,
+    tokenSecret: raw.TOKEN_SECRET ?? DEVELOPMENT_TOKEN_SECRET,
+    delivery: {
+      concurrency: raw.DELIVER_CONCURRENCY,
+      maxAttempts: raw.DELIVER_MAX_ATTEMPTS,
+      backoffMs: raw.DELIVER_BACKOFF_MS,
+      sendingLockMs: raw.SENDING_LOCK_MS,
+      reconcileIntervalMs: raw.RECONCILE_INTERVAL_MS,
+    },
   };
 }

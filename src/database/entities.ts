@@ -7,6 +7,10 @@ import { ProductExtraEntity } from '../customers/product-extra.entity';
 import { ProductEntity } from '../customers/product.entity';
 import { SuppressionEntity } from '../customers/suppression.entity';
 import { EventEntity } from '../events/event.entity';
+import { MessageStatusChangeEntity } from '../messaging/messages/message-status-change.entity';
+import { MessageEntity } from '../messaging/messages/message.entity';
+import { TemplateVersionEntity } from '../messaging/templates/template-version.entity';
+import { CaseEntity } from '../mix/post-purchase/case.entity';
 
 /** Every entity, in one list: the schema check compares exactly these with the migrations. */
 export const ENTITIES = [
@@ -19,4 +23,8 @@ export const ENTITIES = [
   OrderItemEntity,
   SuppressionEntity,
   EventEntity,
+  TemplateVersionEntity,
+  MessageEntity,
+  MessageStatusChangeEntity,
+  CaseEntity,
 ];

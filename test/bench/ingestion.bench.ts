@@ -6,7 +6,7 @@ import {
   rawMarkEnqueued,
   Timed,
 } from './support/ceilings';
-import { CpuUsage, measureCpu } from './support/cpu-usage';
+import { describeCpu } from './support/cpu-usage';
 import {
   benchCustomerId,
   BenchEvent,
@@ -14,11 +14,12 @@ import {
   countTypes,
   generateBatches,
 } from './support/event-mix';
-import { LoadResult, runLoad } from './support/load';
-import { ActivityShare, sampleActivity, transactionStats } from './support/pg-activity';
+import { LoadResult, loadProblems, runLoad } from './support/load';
+import { observed, PhaseLoad } from './support/observe';
+import { describeActivity, transactionStats } from './support/pg-activity';
 import { withDatabase } from './support/scratch-db';
 import { BenchContext, BenchSection, Figure, SectionResult } from './support/section';
-import { LatencySummary, perSecond, summarizeLatencies } from './support/stats';
+import { describeLatency, perSecond } from './support/stats';
 import { formatNumber } from './support/table';
 
 /**
@@ -60,13 +61,6 @@ interface Traffic {
   customerIds: Map<string, string>;
 }
 
-interface PhaseLoad {
-  load: LoadResult;
-  latency: LatencySummary;
-  cpu: CpuUsage;
-  activity: ActivityShare[];
-}
-
 interface BatchPhase extends PhaseLoad {
   eventsPerSec: number;
   tally: BatchTally;
@@ -94,68 +88,6 @@ const jsonHeaders = (key: string) => ({
   'content-type': 'application/json',
   authorization: `Bearer ${key}`,
 });
-
-const cpuLine = (usage: CpuUsage) =>
-  [
-    `service ${formatNumber(usage.servicePercent)} %`,
-    `postgres ${formatNumber(usage.postgresPercent)} %`,
-    `redis ${formatNumber(usage.redisPercent)} %`,
-    `load generator ${formatNumber(usage.generatorPercent)} %`,
-    `interrupts ${formatNumber(usage.irqPercent)} %`,
-    `other ${formatNumber(usage.otherPercent)} %`,
-    `(of one core; machine ${formatNumber(usage.machinePercent)} % of ${usage.cores ?? '?'} cores)`,
-  ].join(', ');
-
-const activityLine = (shares: ActivityShare[]) =>
-  shares
-    .slice(0, 6)
-    .map((share) => `${share.state} ${formatNumber(share.sessions, 1)}`)
-    .join(', ');
-
-const latencyLine = (s: LatencySummary) =>
-  `p50 ${formatNumber(s.p50, 1)} ms, p90 ${formatNumber(s.p90, 1)} ms, ` +
-  `p99 ${formatNumber(s.p99, 1)} ms, max ${formatNumber(s.max, 1)} ms`;
-
-/** Everything a load left unanswered or answered with something other than 202. */
-function loadProblems(what: string, load: LoadResult): string[] {
-  const problems: string[] = [];
-  const non202 = Object.entries(load.statusCounts).filter(([status]) => status !== '202');
-  if (non202.length > 0) {
-    problems.push(
-      `${what}: answers other than 202: ${non202.map(([status, n]) => `${n} × ${status}`).join(', ')}`,
-    );
-  }
-  if (load.errors > 0) {
-    problems.push(`${what}: ${load.errors} request error(s), ${load.timeouts} of them timeouts`);
-  }
-  if (load.stoppedEarly) problems.push(`${what}: stopped early: ${load.stoppedEarly}`);
-  return problems;
-}
-
-/** Measures CPU and Postgres sessions around one load. */
-async function observed(
-  ctx: BenchContext,
-  servicePid: number,
-  load: () => Promise<LoadResult>,
-): Promise<PhaseLoad> {
-  const stopSampling = await sampleActivity(ctx.databaseUrl);
-  let sampled = false;
-  try {
-    const cpu = measureCpu(servicePid);
-    const result = await load();
-    const usage = cpu();
-    sampled = true;
-    const activity = await stopSampling();
-    return {
-      load: result,
-      latency: summarizeLatencies(result.latenciesMs),
-      cpu: usage,
-      activity: activity.shares,
-    };
-  } finally {
-    if (!sampled) await stopSampling().catch(() => undefined);
-  }
-}
 
 async function startApi(ctx: BenchContext, name: string) {
   const service = await ctx.startService({ role: 'api', name, env: { LOG_LEVEL: 'warn' } });
@@ -350,11 +282,11 @@ async function batchPhase(ctx: BenchContext, traffic: Traffic, problems: string[
   ctx.log(
     `batch: ${formatNumber(result.tally.accepted)} accepted, ${result.tally.duplicates} duplicates, ` +
       `${result.tally.rejected} rejected in ${formatNumber(result.load.wallMs / 1000, 2)} s → ` +
-      `${formatNumber(result.eventsPerSec)} events/s; request latency ${latencyLine(result.latency)}`,
+      `${formatNumber(result.eventsPerSec)} events/s; request latency ${describeLatency(result.latency)}`,
   );
-  ctx.log(`batch CPU: ${cpuLine(result.cpu)}`);
+  ctx.log(`batch CPU: ${describeCpu(result.cpu)}`);
   ctx.log(
-    `batch Postgres sessions (average count): ${activityLine(result.activity)}; ` +
+    `batch Postgres sessions (average count): ${describeActivity(result.activity)}; ` +
       `${result.deadlocks} deadlock(s), ${result.rollbacks} rollback(s)`,
   );
   return result;
@@ -429,10 +361,10 @@ async function singlePhase(ctx: BenchContext, runTag: string, problems: string[]
   ctx.log(
     `single: ${formatNumber(phase.load.answers)} answers (${formatNumber(result.accepted)} accepted) ` +
       `at ${formatNumber(result.rate, 1)} requests/s, ${result.non2xx} non-2xx; ` +
-      `latency ${latencyLine(result.latency)}`,
+      `latency ${describeLatency(result.latency)}`,
   );
-  ctx.log(`single CPU: ${cpuLine(result.cpu)}`);
-  ctx.log(`single Postgres sessions (average count): ${activityLine(result.activity)}`);
+  ctx.log(`single CPU: ${describeCpu(result.cpu)}`);
+  ctx.log(`single Postgres sessions (average count): ${describeActivity(result.activity)}`);
   return result;
 }
 
@@ -537,98 +469,60 @@ function figuresOf(
   single: SinglePhase,
   ceilings: Awaited<ReturnType<typeof ceilingPhase>>,
 ): Figure[] {
-  const rate = SETTINGS.single.rate;
-  const ratio = (key: string, label: string, value: number): Figure => ({
+  const singleLabel = `single @ ${SETTINGS.single.rate}/s`;
+  const f = (key: string, label: string, value: number, unit: string, more?: Partial<Figure>) => ({
     key,
     label,
     value,
-    unit: '×',
-    digits: 2,
+    unit,
+    ...more,
   });
+  const ms1 = { digits: 1 };
+  const ratio = { digits: 2 };
   return [
-    {
-      key: 'batchEventsPerSec',
-      label: 'batch: accepted events/s',
-      value: batch.eventsPerSec,
-      unit: 'events/s',
+    f('batchEventsPerSec', 'batch: accepted events/s', batch.eventsPerSec, 'events/s', {
       target: TARGETS.batchEventsPerSec,
-    },
-    { key: 'batchP50Ms', label: 'batch: request p50', value: batch.latency.p50, unit: 'ms' },
-    { key: 'batchP99Ms', label: 'batch: request p99', value: batch.latency.p99, unit: 'ms' },
-    {
-      key: 'batchDeadlocks',
-      label: 'batch: deadlocks (retried)',
-      value: batch.deadlocks,
-      unit: '',
-    },
-    {
-      key: 'singleP50Ms',
-      label: `single @ ${rate}/s: p50`,
-      value: single.latency.p50,
-      unit: 'ms',
-      digits: 1,
-    },
-    {
-      key: 'singleP90Ms',
-      label: `single @ ${rate}/s: p90`,
-      value: single.latency.p90,
-      unit: 'ms',
-      digits: 1,
-    },
-    {
-      key: 'singleP99Ms',
-      label: `single @ ${rate}/s: p99`,
-      value: single.latency.p99,
-      unit: 'ms',
-      digits: 1,
+    }),
+    f('batchP50Ms', 'batch: request p50', batch.latency.p50, 'ms'),
+    f('batchP99Ms', 'batch: request p99', batch.latency.p99, 'ms'),
+    f('batchDeadlocks', 'batch: deadlocks (retried)', batch.deadlocks, ''),
+    f('singleP50Ms', `${singleLabel}: p50`, single.latency.p50, 'ms', ms1),
+    f('singleP90Ms', `${singleLabel}: p90`, single.latency.p90, 'ms', ms1),
+    f('singleP99Ms', `${singleLabel}: p99`, single.latency.p99, 'ms', {
+      ...ms1,
       target: TARGETS.singleP99Ms,
-    },
-    {
-      key: 'singleRate',
-      label: 'single: achieved rate',
-      value: single.rate,
-      unit: 'req/s',
-      digits: 1,
-    },
-    { key: 'singleNon2xx', label: 'single: non-2xx answers', value: single.non2xx, unit: '' },
-    {
-      key: 'rawInsertRowsPerSec',
-      label: 'raw Postgres insert',
-      value: ceilings.insert.perSec,
-      unit: 'rows/s',
-    },
-    {
-      key: 'rawFlagRowsPerSec',
-      label: 'raw enqueued_at update',
-      value: ceilings.flag.perSec,
-      unit: 'rows/s',
-    },
-    {
-      key: 'rawAddBulkJobsPerSec',
-      label: 'raw BullMQ addBulk',
-      value: ceilings.redis.perSec,
-      unit: 'jobs/s',
-    },
-    {
-      key: 'rawStorageEventsPerSec',
-      label: 'raw insert + addBulk + update in a row',
-      value: ceilings.storagePerSec,
-      unit: 'events/s',
-    },
-    ratio(
+    }),
+    f('singleRate', `${singleLabel}: achieved rate`, single.rate, 'req/s', ms1),
+    f('singleNon2xx', `${singleLabel}: non-2xx answers`, single.non2xx, ''),
+    f('rawInsertRowsPerSec', 'raw Postgres insert', ceilings.insert.perSec, 'rows/s'),
+    f('rawFlagRowsPerSec', 'raw enqueued_at update', ceilings.flag.perSec, 'rows/s'),
+    f('rawAddBulkJobsPerSec', 'raw BullMQ addBulk', ceilings.redis.perSec, 'jobs/s'),
+    f(
+      'rawStorageEventsPerSec',
+      'raw insert + addBulk + update',
+      ceilings.storagePerSec,
+      'events/s',
+    ),
+    f(
       'ratioBatchToInsert',
       'ratio batch API ÷ raw insert',
       batch.eventsPerSec / ceilings.insert.perSec,
+      '×',
+      ratio,
     ),
-    ratio(
+    f(
       'ratioBatchToAddBulk',
       'ratio batch API ÷ raw addBulk',
       batch.eventsPerSec / ceilings.redis.perSec,
+      '×',
+      ratio,
     ),
-    ratio(
+    f(
       'ratioBatchToStorage',
       'ratio batch API ÷ raw storage steps',
       batch.eventsPerSec / ceilings.storagePerSec,
+      '×',
+      ratio,
     ),
   ];
 }

@@ -26,6 +26,29 @@ const DEFAULTS: AppConfig = {
   eventRelay: { intervalMs: 2000, graceMs: 5000, staleMs: 60_000 },
   queueAddTimeoutMs: 1500,
   shutdownTimeoutMs: 25_000,
+  mail: {
+    smtpUrl: undefined,
+    smtpPoolSize: 5,
+    sendRatePerSecond: 0,
+    outboxDir: './var/outbox',
+    from: 'Retention Mix <hello@localhost>',
+    supportEmail: undefined,
+    salesManagerEmail: undefined,
+  },
+  company: {
+    name: 'Retention Mix Demo Shop',
+    postalAddress: '1 Example Street, 00000 Example City',
+  },
+  quietHours: '21:00-08:00',
+  frequencyCap: '3/P7D,PT16H',
+  tokenSecret: 'retention-mix-development-secret-not-for-production',
+  delivery: {
+    concurrency: 20,
+    maxAttempts: 6,
+    backoffMs: 5_000,
+    sendingLockMs: 120_000,
+    reconcileIntervalMs: 10_000,
+  },
 };
 
 describe('loadConfig: defaults', () => {
@@ -56,6 +79,23 @@ describe('loadConfig: values given', () => {
       EVENT_RELAY_STALE_MS: '300',
       QUEUE_ADD_TIMEOUT_MS: '400',
       SHUTDOWN_TIMEOUT_MS: '500',
+      SMTP_URL: 'smtp://mail:1025',
+      SMTP_POOL_SIZE: '3',
+      SEND_RATE_PER_SECOND: '50',
+      OUTBOX_DIR: '/tmp/outbox',
+      MAIL_FROM: 'Shop <shop@example.com>',
+      SUPPORT_EMAIL: 'support@example.com',
+      SALES_MANAGER_EMAIL: 'boss@example.com',
+      COMPANY_NAME: 'Shop Ltd',
+      COMPANY_POSTAL_ADDRESS: '2 High Street, London',
+      QUIET_HOURS: 'off',
+      FREQUENCY_CAP: '2/P1D,PT1H',
+      TOKEN_SECRET: 's'.repeat(32),
+      DELIVER_CONCURRENCY: '4',
+      DELIVER_MAX_ATTEMPTS: '3',
+      DELIVER_BACKOFF_MS: '100',
+      SENDING_LOCK_MS: '1000',
+      RECONCILE_INTERVAL_MS: '500',
     });
     expect(config).toEqual({
       env: 'production',
@@ -72,7 +112,35 @@ describe('loadConfig: values given', () => {
       eventRelay: { intervalMs: 100, graceMs: 200, staleMs: 300 },
       queueAddTimeoutMs: 400,
       shutdownTimeoutMs: 500,
+      mail: {
+        smtpUrl: 'smtp://mail:1025',
+        smtpPoolSize: 3,
+        sendRatePerSecond: 50,
+        outboxDir: '/tmp/outbox',
+        from: 'Shop <shop@example.com>',
+        supportEmail: 'support@example.com',
+        salesManagerEmail: 'boss@example.com',
+      },
+      company: { name: 'Shop Ltd', postalAddress: '2 High Street, London' },
+      quietHours: 'off',
+      frequencyCap: '2/P1D,PT1H',
+      tokenSecret: 's'.repeat(32),
+      delivery: {
+        concurrency: 4,
+        maxAttempts: 3,
+        backoffMs: 100,
+        sendingLockMs: 1000,
+        reconcileIntervalMs: 500,
+      },
     });
+  });
+
+  it('requires a token secret and the company footer in production', () => {
+    expect(configError({ NODE_ENV: 'production' }).problems).toEqual([
+      'TOKEN_SECRET: is required when NODE_ENV=production',
+      'COMPANY_NAME: is required when NODE_ENV=production',
+      'COMPANY_POSTAL_ADDRESS: is required when NODE_ENV=production',
+    ]);
   });
 
   it('drops trailing slashes of PUBLIC_BASE_URL so links can append /c/{token}', () => {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatTable } from './table';
 
 /** Summaries of a V8 `.cpuprofile` (what `node --cpu-prof` writes) for the terminal. */
 
@@ -112,4 +113,22 @@ export function summarizeProfile(file: string, count = 12): ProfileSummary {
     inclusiveByArea: top(inclusiveByArea, busy, count),
     selfByFunction: top(selfByFunction, busy, count),
   };
+}
+
+/** The summary as text tables for the terminal. */
+export function formatProfile(file: string): string {
+  const summary = summarizeProfile(file);
+  const rows = (shares: ProfileShare[]) =>
+    shares.map((share) => [share.name, `${share.percent.toFixed(1)} %`]);
+  return [
+    `CPU profile ${file}: ${summary.busyPercent.toFixed(0)} % of samples busy; shares of busy time:`,
+    ...(
+      [
+        ['self time by area', summary.selfByArea],
+        ['time with the area on the stack', summary.inclusiveByArea],
+        ['self time by function', summary.selfByFunction],
+      ] as const
+    ).map(([title, shares]) => `\n${formatTable([title, 'share'], rows(shares))}`),
+    '',
+  ].join('\n');
 }

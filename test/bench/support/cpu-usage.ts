@@ -153,3 +153,18 @@ export function measureCpu(servicePid?: number): () => CpuUsage {
     };
   };
 }
+
+const percent = (value: number | null) => (value === null ? 'n/a' : `${Math.round(value)} %`);
+
+/** One line for the terminal. */
+export function describeCpu(usage: CpuUsage): string {
+  return [
+    `service ${percent(usage.servicePercent)}`,
+    `postgres ${percent(usage.postgresPercent)}`,
+    `redis ${percent(usage.redisPercent)}`,
+    `load generator ${percent(usage.generatorPercent)}`,
+    `interrupts ${percent(usage.irqPercent)}`,
+    `other ${percent(usage.otherPercent)}`,
+    `(of one core; machine ${percent(usage.machinePercent)} of ${usage.cores ?? '?'} cores)`,
+  ].join(', ');
+}

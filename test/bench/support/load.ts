@@ -138,3 +138,20 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     instance.on('reqError', countFailure);
   });
 }
+
+/** What went wrong in a load: other answers than `expected`, errors, an early stop. */
+export function loadProblems(what: string, load: LoadResult, expected = 202): string[] {
+  const problems: string[] = [];
+  const others = Object.entries(load.statusCounts).filter(
+    ([status]) => Number(status) !== expected,
+  );
+  if (others.length > 0) {
+    const list = others.map(([status, n]) => `${n} × ${status}`).join(', ');
+    problems.push(`${what}: answers other than ${expected}: ${list}`);
+  }
+  if (load.errors > 0) {
+    problems.push(`${what}: ${load.errors} request error(s), ${load.timeouts} of them timeouts`);
+  }
+  if (load.stoppedEarly) problems.push(`${what}: stopped early: ${load.stoppedEarly}`);
+  return problems;
+}

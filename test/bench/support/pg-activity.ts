@@ -78,3 +78,11 @@ export async function transactionStats(
     await client.end();
   }
 }
+
+/** One line for the terminal: the most frequent states first. */
+export function describeActivity(shares: ActivityShare[], count = 6): string {
+  return shares
+    .slice(0, count)
+    .map((share) => `${share.state} ${share.sessions.toFixed(1)}`)
+    .join(', ');
+}

@@ -1,3 +1,5 @@
+import { formatNumber } from './table';
+
 /** Percentiles by the nearest-rank method: the value below which `p` % of samples fall. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -34,3 +36,9 @@ export function summarizeLatencies(values: readonly number[]): LatencySummary {
 /** Items per second over a wall time in ms. */
 export const perSecond = (count: number, wallMs: number) =>
   wallMs > 0 ? (count * 1000) / wallMs : Number.NaN;
+
+/** One line for the terminal. */
+export function describeLatency(s: LatencySummary): string {
+  const ms = (value: number) => `${formatNumber(value, 1)} ms`;
+  return `p50 ${ms(s.p50)}, p90 ${ms(s.p90)}, p99 ${ms(s.p99)}, max ${ms(s.max)}`;
+}
