@@ -3,15 +3,20 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './common/auth/auth.module';
+import { ClockModule } from './common/clock';
 import { HealthController } from './common/health/health.controller';
 import { loggerParams } from './common/logging/logging';
 import { ProblemFilter } from './common/problem/problem.filter';
+import { QueueModule } from './common/queue/queue.module';
 import { redisOptions } from './common/redis/redis-options';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
+import { MessagingModule } from './messaging/messaging.module';
+import { MetricsModule } from './common/metrics/metrics.module';
+import { MetricsController } from './common/metrics/metrics.controller';
 
 /**
  * The application, assembled for a role: `api` serves HTTP, `worker` runs the queue
@@ -29,6 +34,9 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config)),
         DatabaseModule,
+        QueueModule,
+        ClockModule,
+        MetricsModule,
         BullModule.forRoot({
           connection: redisOptions(config.redisUrl, 'worker'),
           prefix: config.queuePrefix,
@@ -36,8 +44,9 @@ export class AppModule {
         ...(http ? [AuthModule] : []),
         CustomersModule.register({ http }),
         events,
+        MessagingModule.register({ http, worker }),
       ],
-      controllers: http ? [HealthController] : [],
+      controllers: http ? [HealthController, MetricsController] : [],
       providers: http ? [{ provide: APP_FILTER, useClass: ProblemFilter }] : [],
     };
   }

@@ -4,7 +4,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { jsonBody } from './common/http/json-body';
+import { mountBullBoard } from './common/http/bull-board';
+import { formBody, jsonBody } from './common/http/json-body';
 import { setupOpenApi } from './common/http/openapi';
 import { assignRequestId } from './common/logging/request-id';
 import { AppConfig } from './config/app-config';
@@ -23,8 +24,10 @@ export async function createHttpApp(config: AppConfig): Promise<INestApplication
     next();
   });
   app.use(jsonBody());
+  app.use(formBody());
   app.enableShutdownHooks();
   setupOpenApi(app);
+  mountBullBoard(app);
   return app;
 }
 

@@ -83,6 +83,8 @@ export const configSchema = z.object({
   SENDING_LOCK_MS: positiveInt(120_000),
   /** How often the reconciler looks for due messages without a job and stuck sends. */
   RECONCILE_INTERVAL_MS: positiveInt(10_000),
+  /** A due message still waiting this long past its send time is checked for a lost job. */
+  DELIVER_OVERDUE_MS: positiveInt(30_000),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
@@ -121,6 +123,7 @@ export interface AppConfig {
     backoffMs: number;
     sendingLockMs: number;
     reconcileIntervalMs: number;
+    overdueMs: number;
   };
 }
 
@@ -198,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       backoffMs: raw.DELIVER_BACKOFF_MS,
       sendingLockMs: raw.SENDING_LOCK_MS,
       reconcileIntervalMs: raw.RECONCILE_INTERVAL_MS,
+      overdueMs: raw.DELIVER_OVERDUE_MS,
     },
   };
 }

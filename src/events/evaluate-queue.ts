@@ -1,55 +1,21 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { QueueProducer } from '../common/queue/queue-producer';
 import { evaluateJobId, QUEUES } from '../common/queue/queues';
-import { redisOptions } from '../common/redis/redis-options';
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /**
  * The one adapter between committed events and the `evaluate` queue. Adds jobs (job id =
  * `event.<event id>`), then flags the rows as enqueued. If Redis is unreachable it gives up
  * quickly and leaves the rows unflagged: the relay adds them later.
- *
- * It owns its producer connection, configured to fail fast (no offline queue), unlike the
- * workers' connection, which must wait for Redis forever.
  */
 @Injectable()
-export class EvaluateQueue implements OnApplicationShutdown {
+export class EvaluateQueue {
   private readonly logger = new Logger('EvaluateQueue');
-  readonly queue: Queue;
 
   constructor(
     private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.queue = new Queue(QUEUES.evaluate.name, {
-      connection: redisOptions(config.redisUrl, 'producer'),
-      prefix: config.queuePrefix,
-    });
-    // Without a listener an unreachable Redis would crash the process with an unhandled error.
-    this.queue.on('error', (error) => this.logger.debug(`redis: ${error.message}`));
-  }
-
-  async onApplicationShutdown() {
-    await this.queue.close();
-  }
-
-  /** Answers PONG when Redis is reachable; for the health check. */
-  async ping(): Promise<string> {
-    const client = await this.queue.getBackend().client;
-    return String(await client.runCommand('ping', []));
-  }
+    private readonly producer: QueueProducer,
+  ) {}
 
   /**
    * Returns whether the jobs reached Redis. Never throws for Redis trouble: the rows are
@@ -58,15 +24,13 @@ export class EvaluateQueue implements OnApplicationShutdown {
   async enqueue(eventIds: string[], { force = false } = {}): Promise<boolean> {
     if (eventIds.length === 0) return true;
     try {
-      await withTimeout(
-        this.queue.addBulk(
-          eventIds.map((eventId) => ({
-            name: QUEUES.evaluate.jobName,
-            data: { eventId },
-            opts: { ...QUEUES.evaluate.defaults, jobId: evaluateJobId(eventId) },
-          })),
-        ),
-        this.config.queueAddTimeoutMs,
+      await this.producer.addBulk(
+        QUEUES.evaluate.name,
+        eventIds.map((eventId) => ({
+          name: QUEUES.evaluate.jobName,
+          data: { eventId },
+          opts: { ...QUEUES.evaluate.defaults, jobId: evaluateJobId(eventId) },
+        })),
       );
     } catch (error) {
       this.logger.warn(
@@ -84,7 +48,9 @@ export class EvaluateQueue implements OnApplicationShutdown {
 
   /** Whether Redis still holds a job for this event (in any state). */
   async hasJob(eventId: string): Promise<boolean> {
-    const state = await this.queue.getJobState(evaluateJobId(eventId));
+    const state = await this.producer
+      .queue(QUEUES.evaluate.name)
+      .getJobState(evaluateJobId(eventId));
     return state !== 'unknown';
   }
 }

@@ -8,6 +8,7 @@ import {
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { PeriodicTask } from '../common/periodic-task';
 import { EvaluateQueue } from './evaluate-queue';
 
 /** An arbitrary constant: the Postgres advisory lock that makes one relay run at a time. */
@@ -25,67 +26,46 @@ const PAGE = 1000;
 @Injectable()
 export class EventRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('EventRelay');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly db: DataSource,
     private readonly evaluateQueue: EvaluateQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask('EventRelay', RELAY_LOCK, db, () => this.relay());
+  }
 
   onApplicationBootstrap() {
-    this.timer = setInterval(() => {
-      if (!this.running) {
-        this.running = this.runOnce()
-          .then(() => undefined)
-          .catch((error: Error) => this.logger.warn(`relay pass failed: ${error.message}`))
-          .finally(() => (this.running = undefined));
-      }
-    }, this.config.eventRelay.intervalMs);
+    this.task.start(this.config.eventRelay.intervalMs);
   }
 
-  async onApplicationShutdown() {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown() {
+    return this.task.stop();
   }
 
-  /** One pass; returns how many events it queued. */
-  async runOnce(): Promise<number> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
-        RELAY_LOCK,
-      ])) as { locked: boolean }[];
-      if (!locked) return 0;
-      try {
-        return (
-          (await this.queueUnqueued((sql, params) => runner.query(sql, params))) +
-          (await this.requeueLost())
-        );
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+  /** One pass (false when another process's relay holds the lock). */
+  runOnce() {
+    return this.task.runOnce();
   }
 
-  private async queueUnqueued(query: (sql: string, params: unknown[]) => Promise<unknown>) {
-    let total = 0;
+  private async relay() {
+    await this.queueUnqueued();
+    await this.requeueLost();
+  }
+
+  private async queueUnqueued() {
     for (;;) {
-      const rows = (await query(
+      const rows = await this.db.query<{ id: string }[]>(
         `SELECT id FROM events WHERE enqueued_at IS NULL
             AND received_at < now() - make_interval(secs => $1::double precision / 1000)
           ORDER BY received_at LIMIT ${PAGE}`,
         [this.config.eventRelay.graceMs],
-      )) as { id: string }[];
-      if (rows.length === 0) return total;
-      if (!(await this.evaluateQueue.enqueue(rows.map((r) => r.id)))) return total;
-      total += rows.length;
+      );
+      if (rows.length === 0) return;
+      if (!(await this.evaluateQueue.enqueue(rows.map((r) => r.id)))) return;
       this.logger.log(`queued ${rows.length} event(s) that had not reached Redis`);
-      if (rows.length < PAGE) return total;
+      if (rows.length < PAGE) return;
     }
   }
 
@@ -100,9 +80,9 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
     for (const { id } of rows) {
       if (!(await this.evaluateQueue.hasJob(id))) lost.push(id);
     }
-    if (lost.length === 0) return 0;
-    if (!(await this.evaluateQueue.enqueue(lost, { force: true }))) return 0;
-    this.logger.warn(`re-queued ${lost.length} event(s) whose job Redis had lost`);
-    return lost.length;
+    if (lost.length === 0) return;
+    if (await this.evaluateQueue.enqueue(lost, { force: true })) {
+      this.logger.warn(`re-queued ${lost.length} event(s) whose job Redis had lost`);
+    }
   }
 }

@@ -2,10 +2,10 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { QUEUES } from '../common/queue/queues';
 import { CustomersModule } from '../customers/customers.module';
-import { EvaluateQueue } from './evaluate-queue';
 import { EvaluateProcessor } from './evaluate.processor';
 import { EventIngestionService } from './event-ingestion.service';
 import { EventRelayService } from './event-relay.service';
+import { EventsCoreModule } from './events-core.module';
 import { EventsController } from './events.controller';
 
 /** Ingestion (HTTP side) and the `evaluate` consumer plus the relay (worker side). */
@@ -16,15 +16,15 @@ export class EventsModule {
       module: EventsModule,
       imports: [
         CustomersModule,
+        EventsCoreModule,
         ...(roles.worker ? [BullModule.registerQueue({ name: QUEUES.evaluate.name })] : []),
       ],
       controllers: roles.http ? [EventsController] : [],
       providers: [
-        EvaluateQueue,
         EventIngestionService,
         ...(roles.worker ? [EvaluateProcessor, EventRelayService] : []),
       ],
-      exports: [EvaluateQueue, EventIngestionService],
+      exports: [EventIngestionService],
     };
   }
 }

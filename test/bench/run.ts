@@ -5,6 +5,7 @@ import { buildApp } from './support/build';
 import { contextFor, RunOptions } from './support/context';
 import { measureCpu } from './support/cpu-usage';
 import { Deferred } from './support/deferred';
+import { stopAllLoads } from './support/load';
 import { deleteQueueKeys } from './support/redis-keys';
 import { Outcome, problemsOf, summaryTable, writeOutcome } from './support/report';
 import { dropScratchDatabase, recreateScratchDatabase } from './support/scratch-db';
@@ -79,7 +80,8 @@ async function runSection(section: BenchSection, deferred: Deferred): Promise<Ou
     const result = await section.run(ctx);
     return { section, result, durationMs: Date.now() - started, background };
   } catch (error) {
-    console.error(`[${section.name}] FAILED:`, error);
+    if (deferred.closed) ctx.log(`interrupted (${(error as Error).message})`);
+    else console.error(`[${section.name}] FAILED:`, error);
     return { section, error: error as Error, durationMs: Date.now() - started, background };
   } finally {
     await deferred.runAll();
@@ -101,23 +103,29 @@ async function main(): Promise<number> {
   }
 
   const deferred = new Deferred();
-  let interrupted = false;
+  let interrupted: Promise<void> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
-    interrupted = true;
     console.error(`[bench] ${signal}: cleaning up…`);
-    void deferred.runAll().finally(() => process.exit(130));
+    stopAllLoads(signal);
+    interrupted = deferred.close();
+    void interrupted.finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   const outcomes: Outcome[] = [];
   for (const section of sections) {
+    if (deferred.closed) break;
     const outcome = await runSection(section, deferred);
     outcomes.push(outcome);
     writeOutcome(join(options.outDir, `${section.name}.json`), outcome);
   }
 
+  if (interrupted) {
+    await interrupted;
+    return 130;
+  }
   console.log(`\n=== Summary ===\n\n${summaryTable(outcomes)}`);
   console.log(`\nResults: ${outcomes.map((o) => `var/bench/${o.section.name}.json`).join(', ')}`);
   const problems = problemsOf(outcomes);

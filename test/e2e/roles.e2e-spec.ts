@@ -133,12 +133,67 @@ const ENDPOINTS: Endpoint[] = [
     roles: ['support', 'ingest'],
     ok: [200],
   },
+  {
+    method: 'put',
+    route: '/v1/templates/{key}',
+    path: '/v1/templates/matrix.template',
+    body: { subject: 'Hello {{customer.firstName}}', html: '<p>Hello</p>' },
+    roles: ['marketer'],
+    ok: [201],
+  },
+  {
+    method: 'get',
+    route: '/v1/templates',
+    path: '/v1/templates',
+    roles: ['marketer', 'support'],
+    ok: [200],
+  },
+  {
+    method: 'get',
+    route: '/v1/templates/{key}',
+    // A default template, stored at boot.
+    path: '/v1/templates/post-purchase.check-in',
+    roles: ['marketer', 'support'],
+    ok: [200],
+  },
+  {
+    method: 'post',
+    route: '/v1/templates/{key}/preview',
+    path: '/v1/templates/post-purchase.check-in/preview',
+    body: {},
+    roles: ['marketer'],
+    ok: [200],
+  },
+  {
+    method: 'post',
+    route: '/v1/templates/{key}/test-send',
+    path: '/v1/templates/post-purchase.check-in/test-send',
+    body: { to: 'matrix@example.com' },
+    roles: ['marketer'],
+    ok: [202],
+  },
+  {
+    method: 'get',
+    route: '/v1/messages',
+    path: '/v1/messages',
+    roles: ['marketer', 'support'],
+    ok: [200],
+  },
+  {
+    method: 'get',
+    route: '/v1/messages/{id}',
+    // No such message: a 404 shows the guard let the call through to the handler.
+    path: `/v1/messages/${randomUUID()}`,
+    roles: ['marketer', 'support'],
+    ok: [404],
+  },
 ];
 
 const PUBLIC_ENDPOINTS = [
   { route: '/health', path: '/health', type: /application\/json/ },
   { route: '/docs', path: '/docs', type: /text\/html/ },
   { route: '/docs-json', path: '/docs-json', type: /application\/json/ },
+  { route: '/metrics', path: '/metrics', type: /text\/plain/ },
 ];
 
 type Caller = Role | 'no key' | 'invalid key' | 'revoked key';
@@ -257,6 +312,7 @@ describe('roles and API keys', () => {
       const covered = [
         ...ENDPOINTS.map((e) => `${e.method.toUpperCase()} ${e.route}`),
         'GET /health',
+        'GET /metrics',
       ].sort();
       expect(documented).toEqual(covered);
     });

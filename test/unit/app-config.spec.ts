@@ -48,6 +48,7 @@ const DEFAULTS: AppConfig = {
     backoffMs: 5_000,
     sendingLockMs: 120_000,
     reconcileIntervalMs: 10_000,
+    overdueMs: 30_000,
   },
 };
 
@@ -131,6 +132,7 @@ describe('loadConfig: values given', () => {
         backoffMs: 100,
         sendingLockMs: 1000,
         reconcileIntervalMs: 500,
+        overdueMs: 30_000,
       },
     });
   });

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
-import { EvaluateQueue } from '../../events/evaluate-queue';
+import { QueueProducer } from '../queue/queue-producer';
 
 type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
 
@@ -34,7 +34,7 @@ async function timed(probe: () => Promise<unknown>, timeoutMs = 1_500): Promise<
 export class HealthController {
   constructor(
     private readonly db: DataSource,
-    private readonly evaluateQueue: EvaluateQueue,
+    private readonly producer: QueueProducer,
   ) {}
 
   @Get()
@@ -45,7 +45,7 @@ export class HealthController {
   async health(@Res({ passthrough: true }) res: Response) {
     const [database, redis] = await Promise.all([
       timed(() => this.db.query('SELECT 1')),
-      timed(() => this.evaluateQueue.ping()),
+      timed(() => this.producer.ping()),
     ]);
     const ok = database.status === 'up' && redis.status === 'up';
     res.status(ok ? 200 : 503);

@@ -45,3 +45,8 @@ export function jsonBody(): RequestHandler {
     });
   };
 }
+
+/** Form posts of the public pages (unsubscribe, check-in answers, RFC 8058 one-click). */
+export function formBody(): RequestHandler {
+  return express.urlencoded({ extended: false, limit: '16kb' });
+}

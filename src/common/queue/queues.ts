@@ -16,6 +16,15 @@ export const QUEUES = {
       removeOnFail: { age: 14 * 24 * 3600 },
     } satisfies JobsOptions,
   },
+  deliver: {
+    name: 'deliver',
+    jobName: 'deliver-message',
+    // attempts and backoff come from the configuration (DELIVER_MAX_ATTEMPTS, DELIVER_BACKOFF_MS).
+    defaults: {
+      removeOnComplete: { age: 24 * 3600, count: 200_000 },
+      removeOnFail: { age: 14 * 24 * 3600 },
+    } satisfies JobsOptions,
+  },
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];

@@ -79,6 +79,10 @@ export class MessageEntity {
   @Column({ name: 'rule_id', type: 'uuid', nullable: true })
   ruleId!: string | null;
 
+  /** The rule's goal event: if the customer does it before the send, the message is moot. */
+  @Column({ name: 'goal_event', type: 'text', nullable: true })
+  goalEvent!: string | null;
+
   @Column({ name: 'template_key', type: 'text' })
   templateKey!: string;
 

@@ -27,9 +27,11 @@ export function contextFor(
   deferred: Deferred,
 ): BenchContext {
   const adminApiKey = randomBytes(24).toString('hex');
+  const tokenSecret = randomBytes(32).toString('hex');
   const say = (line: string) => console.log(`[${section.name}] ${line}`);
 
   const start = async (service: StartServiceOptions): Promise<RunningService> => {
+    if (deferred.closed) throw new Error('interrupted');
     const profileDir = join(options.outDir, 'profiles', service.name);
     if (options.cpuProfile) {
       rmSync(profileDir, { recursive: true, force: true });
@@ -41,7 +43,9 @@ export function contextFor(
       logFile: join(options.outDir, `${service.name}.log`),
       nodeArgs: options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
       env: {
+        // As deployed, so with what production requires (the config refuses to boot without).
         NODE_ENV: 'production',
+        TOKEN_SECRET: tokenSecret,
         COMPANY_NAME: 'Bench Co',
         COMPANY_POSTAL_ADDRESS: '1 Bench Street, 75001 Paris',
         DATABASE_URL: options.databaseUrl,
@@ -59,15 +63,15 @@ export function contextFor(
       `started ${service.name} (APP_ROLE=${service.role}, pid ${running.pid}) ${running.baseUrl}` +
         (overrides.length ? ` with ${overrides.join(' ')}` : ''),
     );
-    let stopped = false;
-    const stop = async (graceMs?: number) => {
-      if (stopped) return;
-      stopped = true;
-      await running.stop(graceMs);
-      const profile = options.cpuProfile ? newestProfile(profileDir) : undefined;
-      if (profile) console.log(formatProfile(profile));
-    };
-    deferred.add(stop);
+    let stopping: Promise<void> | undefined;
+    // Whoever calls first stops it; everyone waits until it has.
+    const stop = (graceMs?: number) =>
+      (stopping ??= (async () => {
+        await running.stop(graceMs);
+        const profile = options.cpuProfile ? newestProfile(profileDir) : undefined;
+        if (profile) console.log(formatProfile(profile));
+      })());
+    deferred.add(() => stop());
     return { ...running, stop };
   };
 

@@ -40,6 +40,14 @@ export interface LoadResult {
   stoppedEarly?: string;
 }
 
+/** Loads in progress, so that Ctrl-C can stop them before stopping the service they hit. */
+const running = new Set<(reason: string) => void>();
+
+/** Stops every load in progress; each ends as if it had stopped early. */
+export function stopAllLoads(reason = 'interrupted') {
+  for (const stop of running) stop(reason);
+}
+
 /**
  * Runs autocannon against one endpoint, building each request's body on demand, and keeps
  * every latency so percentiles are exact. autocannon's own latency histogram is not used: with
@@ -61,6 +69,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       stoppedEarly = reason;
       instance?.stop();
     };
+    running.add(stopEarly);
     const started = performance.now();
     const deadline = options.deadlineSec
       ? setTimeout(
@@ -111,6 +120,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         },
         (error, result) => {
           clearTimeout(deadline);
+          running.delete(stopEarly);
           if (error) return reject(error);
           if (buildError) return reject(buildError);
           resolve({
@@ -127,6 +137,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       );
     } catch (error) {
       clearTimeout(deadline);
+      running.delete(stopEarly);
       return reject(error instanceof Error ? error : new Error(String(error)));
     }
     instance.on('response', (_client, status, _bytes, responseTimeMs) => {

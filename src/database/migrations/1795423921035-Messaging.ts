@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Messaging1795423827534 implements MigrationInterface {
-  name = 'Messaging1795423827534';
+export class Messaging1795423921035 implements MigrationInterface {
+  name = 'Messaging1795423921035';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
@@ -15,6 +15,7 @@ export class Messaging1795423827534 implements MigrationInterface {
                 "class" text NOT NULL,
                 "priority" integer NOT NULL DEFAULT '50',
                 "rule_id" uuid,
+                "goal_event" text,
                 "template_key" text NOT NULL,
                 "template_version" integer,
                 "context" jsonb NOT NULL DEFAULT '{}',

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EvaluateQueue } from './evaluate-queue';
+
+export interface EngineEvent {
+  /** Deterministic, so emitting the same fact twice stores it once. */
+  id: string;
+  type: 'check_in.answered' | 'case.opened' | 'case.resolved' | 'task.completed' | 'message.sent';
+  /** Internal customer id. */
+  customerId: string;
+  properties: Record<string, unknown>;
+  occurredAt?: Date;
+}
+
+/**
+ * The engine's own events, stored and evaluated like the ones sent in, so rules can chain
+ * (a `case.resolved` can trigger an apology offer) without special code.
+ */
+@Injectable()
+export class EngineEvents {
+  constructor(private readonly evaluateQueue: EvaluateQueue) {}
+
+  /** Stores the events in the caller's transaction; call `enqueue` after it commits. */
+  async insert(em: EntityManager, events: EngineEvent[]) {
+    if (events.length === 0) return;
+    await em.query(
+      `INSERT INTO events (id, type, customer_id, occurred_at, properties, source)
+       SELECT id, type, customer_id, occurred_at, properties, 'engine'
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::jsonb[])
+              AS t(id, type, customer_id, occurred_at, properties)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        events.map((e) => e.id),
+        events.map((e) => e.type),
+        events.map((e) => e.customerId),
+        events.map((e) => e.occurredAt ?? new Date()),
+        events.map((e) => JSON.stringify(e.properties)),
+      ],
+    );
+  }
+
+  enqueue(ids: string[]) {
+    return this.evaluateQueue.enqueue(ids);
+  }
+}

@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { QueueProducer } from '../../common/queue/queue-producer';
+import { QUEUES } from '../../common/queue/queues';
+
+export interface DeliverJobData {
+  messageId: string;
+}
+
+/**
+ * Adds `deliver` jobs: job id = message id, delayed until the send time. Never throws for
+ * Redis trouble: the message rows are committed, and the reconciler adds jobs for due
+ * messages that have none.
+ */
+@Injectable()
+export class DeliverQueue {
+  private readonly logger = new Logger('DeliverQueue');
+
+  constructor(
+    private readonly producer: QueueProducer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  jobOptions(messageId: string, sendAt: Date, now = Date.now()) {
+    return {
+      ...QUEUES.deliver.defaults,
+      jobId: messageId,
+      delay: Math.max(0, sendAt.getTime() - now),
+      attempts: this.config.delivery.maxAttempts,
+      backoff: { type: 'exponential', delay: this.config.delivery.backoffMs, jitter: 0.5 },
+    };
+  }
+
+  async enqueue(messages: { id: string; sendAt: Date }[]): Promise<boolean> {
+    if (messages.length === 0) return true;
+    const now = Date.now();
+    try {
+      for (let i = 0; i < messages.length; i += 1000) {
+        await this.producer.addBulk(
+          QUEUES.deliver.name,
+          messages.slice(i, i + 1000).map((m) => ({
+            name: QUEUES.deliver.jobName,
+            data: { messageId: m.id } satisfies DeliverJobData,
+            opts: this.jobOptions(m.id, m.sendAt, now),
+          })),
+        );
+      }
+      return true;
+    } catch (error) {
+      this.logger.warn(
+        `could not queue ${messages.length} message(s), the reconciler will: ${(error as Error).message}`,
+      );
+      return false;
+    }
+  }
+
+  /**
+   * Makes waiting jobs due now (a resolved case releases held messages): a delayed job is
+   * promoted, a missing one added; a job already waiting or running is left alone.
+   */
+  async releaseNow(messageIds: string[]) {
+    const queue = this.producer.queue(QUEUES.deliver.name);
+    const missing: { id: string; sendAt: Date }[] = [];
+    for (const id of messageIds) {
+      const job = await queue.getJob(id);
+      if (!job) missing.push({ id, sendAt: new Date() });
+      else if (await job.isDelayed()) await job.promote();
+    }
+    await this.enqueue(missing);
+  }
+
+  /** The state of a message's job in Redis (`unknown` when Redis has none). */
+  jobState(messageId: string) {
+    return this.producer.queue(QUEUES.deliver.name).getJobState(messageId);
+  }
+
+  /** Drops a finished job so the same id can be added again. */
+  async removeJob(messageId: string) {
+    await this.producer.queue(QUEUES.deliver.name).remove(messageId);
+  }
+}

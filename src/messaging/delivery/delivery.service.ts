@@ -1,0 +1,253 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { signToken } from '../../common/auth/link-tokens';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { emailHash } from '../../customers/email-hash';
+import { EngineEvents } from '../../events/engine-events';
+import { recordStatusChanges } from '../messages/message-history';
+import { decideDelivery, DeliveryDecision } from '../policy/delivery-decision';
+import { FrequencyCap, parseFrequencyCap } from '../policy/frequency-cap';
+import { LocalWindow, parseQuietHours } from '../policy/quiet-hours';
+import { TemplateRenderer } from '../templates/template-renderer';
+import {
+  MAIL_TRANSPORT,
+  MailTransport,
+  OutgoingMail,
+  TransportError,
+} from '../transport/mail-transport';
+import { loadDeliveryFacts, lockMessage, MessageToDeliver, recipientOf } from './delivery-facts';
+import { DeliveryMetrics } from './delivery-metrics';
+import { UNSUBSCRIBE_PURPOSE } from '../unsubscribe/unsubscribe-token';
+
+/** What the worker should do with the job after the claim. */
+export type Claim =
+  | { kind: 'gone' }
+  | { kind: 'finished'; status: 'suppressed' | 'cancelled'; reason: string }
+  | { kind: 'later'; until: Date; reason: string }
+  | { kind: 'send'; message: MessageToDeliver; address: string; reclaimed: boolean };
+
+/**
+ * The delivery use case, one message at a time: claim (re-check everything and move the
+ * message to `sending` by compare-and-set), render and send, then record the outcome.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger('Delivery');
+  private readonly quietHours: LocalWindow | null;
+  private readonly cap: FrequencyCap | null;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly renderer: TemplateRenderer,
+    private readonly engineEvents: EngineEvents,
+    private readonly metrics: DeliveryMetrics,
+    @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.quietHours = parseQuietHours(config.quietHours);
+    this.cap = parseFrequencyCap(config.frequencyCap);
+  }
+
+  /** Re-checks the message and, if it may go now, takes it (`scheduled` → `sending`). */
+  async claim(messageId: string): Promise<Claim> {
+    const now = this.clock.now();
+    return this.db.transaction(async (em) => {
+      const message = await lockMessage(em, messageId);
+      if (!message) return { kind: 'gone' } as const;
+      const stuck =
+        message.status === 'sending' && message.locked_until !== null && message.locked_until < now;
+      if (message.status === 'sending' && !stuck && message.locked_until) {
+        // Another worker holds it (or held it and died); look again when its lock runs out.
+        return { kind: 'later', until: message.locked_until, reason: 'locked' } as const;
+      }
+      if (message.status !== 'scheduled' && !stuck) return { kind: 'gone' } as const;
+      if (message.send_at > now)
+        return { kind: 'later', until: message.send_at, reason: 'not_due' } as const;
+
+      if (message.customer_id !== null) {
+        // One customer's deliveries take turns: the cap is counted and claimed atomically.
+        await em.query('SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE', [
+          message.customer_id,
+        ]);
+      }
+      const address = recipientOf(message);
+      const staffRecipient = message.recipient !== null;
+      const facts = await loadDeliveryFacts(em, message, now, {
+        // Notices to staff (support desk, sales rep) are not bound by the customer's night.
+        quietHours: staffRecipient ? null : this.quietHours,
+        cap: this.cap,
+      });
+      if (staffRecipient && facts.customer) facts.customer.timezone = null;
+      const decision: DeliveryDecision =
+        address === null ? { action: 'cancel', reason: 'erased' } : decideDelivery(facts);
+
+      switch (decision.action) {
+        case 'send':
+          await em.query(
+            `UPDATE messages SET status = 'sending', attempts = attempts + 1, reason = NULL,
+                    locked_until = $2::timestamptz + make_interval(secs => $3::double precision / 1000),
+                    possible_duplicate = possible_duplicate OR $4, updated_at = now()
+              WHERE id = $1`,
+            [message.id, now, this.config.delivery.sendingLockMs, stuck],
+          );
+          await recordStatusChanges(em, [
+            {
+              messageId: message.id,
+              status: 'sending',
+              reason: stuck ? 'released_after_lock_expired' : null,
+            },
+          ]);
+          if (stuck) this.metrics.possibleDuplicates.inc();
+          return { kind: 'send', message, address: address!, reclaimed: stuck } as const;
+        case 'defer':
+          await em.query(
+            `UPDATE messages SET status = 'scheduled', send_at = $2, reason = $3, locked_until = NULL, updated_at = now()
+              WHERE id = $1`,
+            [message.id, decision.until, decision.reason],
+          );
+          await recordStatusChanges(em, [
+            {
+              messageId: message.id,
+              status: 'deferred',
+              reason: decision.reason,
+              detail: decision.until.toISOString(),
+            },
+          ]);
+          this.metrics.deferred.inc({ reason: decision.reason });
+          return { kind: 'later', until: decision.until, reason: decision.reason } as const;
+        case 'suppress':
+        case 'cancel': {
+          const status = decision.action === 'suppress' ? 'suppressed' : 'cancelled';
+          await em.query(
+            `UPDATE messages SET status = $2, reason = $3, locked_until = NULL, updated_at = now() WHERE id = $1`,
+            [message.id, status, decision.reason],
+          );
+          await recordStatusChanges(em, [
+            { messageId: message.id, status, reason: decision.reason },
+          ]);
+          this.metrics.finished.inc({ status, module: message.module });
+          return { kind: 'finished', status, reason: decision.reason } as const;
+        }
+      }
+    });
+  }
+
+  /** Renders and sends a claimed message; throws TransportError when the transport says no. */
+  async send(claim: Extract<Claim, { kind: 'send' }>): Promise<void> {
+    const { message, address } = claim;
+    const started = performance.now();
+    const context = await this.contextFor(message);
+    const rendered = await this.renderer.render(message.template_key, context);
+    const mail: OutgoingMail = {
+      id: message.id,
+      from: this.config.mail.from,
+      to: address,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      unsubscribeUrl:
+        message.class === 'marketing' ? (context.unsubscribeUrl as string | undefined) : undefined,
+    };
+    const result = await this.transport.send(mail);
+    await this.db.transaction(async (em) => {
+      const updated = await em.query<{ id: string }[]>(
+        `UPDATE messages SET status = 'sent', sent_at = now(), provider_message_id = $2, subject = $3,
+                template_version = $4, locked_until = NULL, reason = NULL, last_error = NULL, updated_at = now()
+          WHERE id = $1 AND status = 'sending' RETURNING id`,
+        [message.id, result.providerMessageId, rendered.subject, rendered.version],
+      );
+      if (updated.length === 0) {
+        // Released as stuck while we were sending: the other attempt records its own outcome.
+        this.logger.warn(`message ${message.id} was sent but no longer ours to record`);
+        return;
+      }
+      await recordStatusChanges(em, [
+        { messageId: message.id, status: 'sent', detail: result.providerMessageId },
+      ]);
+      if (message.customer_id !== null) {
+        await this.engineEvents.insert(em, [
+          {
+            id: `message-sent.${message.id}`,
+            type: 'message.sent',
+            customerId: message.customer_id,
+            properties: {
+              messageId: message.id,
+              module: message.module,
+              kind: message.kind,
+              ruleId: message.rule_id,
+            },
+          },
+        ]);
+      }
+    });
+    this.metrics.finished.inc({ status: 'sent', module: message.module });
+    this.metrics.sendSeconds.observe((performance.now() - started) / 1000);
+    if (message.customer_id !== null)
+      await this.engineEvents.enqueue([`message-sent.${message.id}`]);
+  }
+
+  /** A temporary failure with attempts left: back to `scheduled`; the job retries it. */
+  async releaseForRetry(messageId: string, error: TransportError) {
+    await this.setOutcome(messageId, 'scheduled', 'retrying', error.message);
+  }
+
+  /** A permanent failure, or the last attempt: `failed`; a rejected address is suppressed. */
+  async fail(
+    message: { id: string; module: string },
+    address: string,
+    error: TransportError,
+    reason: string,
+  ) {
+    await this.setOutcome(message.id, 'failed', reason, error.message);
+    if (error.recipientRejected) {
+      await this.db.query(
+        `INSERT INTO suppressions (email_hash, reason, scope) VALUES ($1, 'hard_bounce', 'all')
+         ON CONFLICT (email_hash, reason) DO NOTHING`,
+        [emailHash(address)],
+      );
+    }
+    this.metrics.finished.inc({ status: 'failed', module: message.module });
+  }
+
+  private async setOutcome(messageId: string, status: string, reason: string, error: string) {
+    await this.db.transaction(async (em) => {
+      await em.query(
+        `UPDATE messages SET status = $2, reason = $3, last_error = $4, locked_until = NULL, updated_at = now()
+          WHERE id = $1 AND status = 'sending'`,
+        [messageId, status, reason, error.slice(0, 2000)],
+      );
+      await recordStatusChanges(em, [{ messageId, status, reason, detail: error.slice(0, 500) }]);
+    });
+  }
+
+  /** The template context: the customer and account as they are now, plus the module's part. */
+  private async contextFor(message: MessageToDeliver): Promise<Record<string, unknown>> {
+    const base: Record<string, unknown> = {
+      company: { name: this.config.company.name, postalAddress: this.config.company.postalAddress },
+    };
+    if (message.customer_id !== null) {
+      const [customer] = await this.db.query<Record<string, unknown>[]>(
+        `SELECT c.id AS "internalId", c.external_id AS id, c.email, c.first_name AS "firstName", c.last_name AS "lastName",
+                c.locale, c.timezone, c.attributes, c.orders_count AS "ordersCount", c.total_spent::float AS "totalSpent",
+                c.last_order_at AS "lastOrderAt",
+                CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.external_id, 'name', a.name,
+                     'ownerEmail', a.owner_email, 'ownerName', a.owner_name, 'attributes', a.attributes) END AS account
+           FROM customers c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = $1`,
+        [message.customer_id],
+      );
+      const { account, internalId, ...profile } = customer;
+      base.customer = profile;
+      if (account) base.account = account;
+      if (message.recipient === null) {
+        // Only the customer's own mail carries their unsubscribe link, never a staff notice.
+        const token = signToken(this.config.tokenSecret, UNSUBSCRIBE_PURPOSE, String(internalId));
+        base.unsubscribeUrl = `${this.config.publicBaseUrl}/u/${token}`;
+        base.preferencesUrl = base.unsubscribeUrl;
+      }
+    }
+    return { ...base, ...message.context };
+  }
+}

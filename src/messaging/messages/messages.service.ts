@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { DeliverQueue } from '../delivery/deliver-queue';
+import { MessageRequest, ScheduledMessage } from './message-request';
+import { recordStatusChanges } from './message-history';
+
+/**
+ * Schedules messages for the modules, one or a hundred thousand at a time, idempotently: a
+ * request whose dedupe key exists already is answered with the existing message.
+ * `insert` works inside the caller's transaction; `enqueue` runs after it commits.
+ */
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly deliverQueue: DeliverQueue,
+  ) {}
+
+  /** Inserts and queues in one go, for callers with no transaction of their own. */
+  async schedule(requests: MessageRequest[]): Promise<ScheduledMessage[]> {
+    const scheduled = await this.db.transaction((em) => this.insert(em, requests));
+    await this.enqueue(scheduled);
+    return scheduled;
+  }
+
+  async insert(em: EntityManager, requests: MessageRequest[]): Promise<ScheduledMessage[]> {
+    const out: ScheduledMessage[] = [];
+    for (let i = 0; i < requests.length; i += 1000) {
+      out.push(...(await this.insertPage(em, requests.slice(i, i + 1000))));
+    }
+    return out;
+  }
+
+  /** Queues the new, scheduled ones; held-out rows and existing messages need no job. */
+  enqueue(messages: ScheduledMessage[]) {
+    return this.deliverQueue.enqueue(
+      messages
+        .filter((m) => m.created && m.status === 'scheduled')
+        .map((m) => ({ id: m.id, sendAt: m.sendAt })),
+    );
+  }
+
+  /**
+   * A customer's support case was resolved: marketing held for it may go now (each message
+   * is still re-checked — consent, cap, quiet hours, expiry — when its job runs).
+   */
+  async releaseHeldForCase(customerId: string): Promise<number> {
+    const released = await this.db.transaction(async (em) => {
+      const rows = await em.query<{ id: string }[]>(
+        `UPDATE messages SET send_at = now(), reason = NULL, updated_at = now()
+          WHERE customer_id = $1 AND status = 'scheduled' AND reason = 'open_case'
+          RETURNING id`,
+        [customerId],
+      );
+      await recordStatusChanges(
+        em,
+        rows.map((r) => ({ messageId: r.id, status: 'scheduled', reason: 'case_resolved' })),
+      );
+      return rows.map((r) => r.id);
+    });
+    await this.deliverQueue.releaseNow(released);
+    return released.length;
+  }
+
+  private async insertPage(em: EntityManager, page: MessageRequest[]): Promise<ScheduledMessage[]> {
+    if (page.length === 0) return [];
+    const col = <T>(pick: (r: MessageRequest) => T) => page.map(pick);
+    const inserted = await em.query<
+      { id: string; dedupe_key: string; status: string; send_at: Date }[]
+    >(
+      `INSERT INTO messages (id, dedupe_key, customer_id, recipient, module, kind, class, priority,
+                             template_key, context, send_at, window_start, window_end, expires_at,
+                             rule_id, goal_event, status)
+       SELECT gen_random_uuid(), * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                            $6::text[], $7::int[], $8::text[], $9::jsonb[], $10::timestamptz[], $11::text[],
+                            $12::text[], $13::timestamptz[], $14::uuid[], $15::text[], $16::text[])
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id, dedupe_key, status, send_at`,
+      [
+        col((r) => r.dedupeKey),
+        col((r) => r.customerId),
+        col((r) => r.recipient ?? null),
+        col((r) => r.module),
+        col((r) => r.kind),
+        col((r) => r.class),
+        col((r) => r.priority ?? 50),
+        col((r) => r.templateKey),
+        col((r) => JSON.stringify(r.context ?? {})),
+        col((r) => r.sendAt),
+        col((r) => r.sendWindow?.start ?? null),
+        col((r) => r.sendWindow?.end ?? null),
+        col((r) => r.expiresAt ?? null),
+        col((r) => r.ruleId ?? null),
+        col((r) => r.goalEvent ?? null),
+        col((r) => r.status ?? 'scheduled'),
+      ],
+    );
+    await recordStatusChanges(
+      em,
+      inserted.map((row) => ({ messageId: row.id, status: row.status })),
+    );
+    const created = new Map(inserted.map((row) => [row.dedupe_key, row]));
+    const missing = page.filter((r) => !created.has(r.dedupeKey)).map((r) => r.dedupeKey);
+    const existing = missing.length
+      ? await em.query<{ id: string; dedupe_key: string; status: string; send_at: Date }[]>(
+          'SELECT id, dedupe_key, status, send_at FROM messages WHERE dedupe_key = ANY($1)',
+          [missing],
+        )
+      : [];
+    const found = new Map(existing.map((row) => [row.dedupe_key, row]));
+    return page.map((r) => {
+      const row = created.get(r.dedupeKey) ?? found.get(r.dedupeKey)!;
+      return {
+        id: row.id,
+        dedupeKey: row.dedupe_key,
+        status: row.status,
+        sendAt: row.send_at,
+        created: created.has(r.dedupeKey),
+      };
+    });
+  }
+}

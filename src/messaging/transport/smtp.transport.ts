@@ -1,0 +1,48 @@
+import { createTransport } from 'nodemailer';
+import { classifySmtpError } from './classify-smtp-error';
+import { MailTransport, OutgoingMail, SendResult, TransportError } from './mail-transport';
+import { nodemailerMessage } from './message-headers';
+
+/** Pooled SMTP: a few long-lived connections shared by every send of the process. */
+export class SmtpTransport implements MailTransport {
+  readonly name = 'smtp';
+  private readonly transporter: ReturnType<typeof createTransport>;
+
+  constructor(url: string, poolSize: number) {
+    this.transporter = createTransport({
+      pool: true,
+      url,
+      maxConnections: poolSize,
+      maxMessages: Infinity,
+      // Fail a hung server in bounded time; the job retries.
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
+  }
+
+  async send(mail: OutgoingMail): Promise<SendResult> {
+    try {
+      const info = await this.transporter.sendMail(nodemailerMessage(mail));
+      const rejected = (info as { rejected?: unknown[] }).rejected ?? [];
+      if (rejected.length > 0) {
+        throw new TransportError(
+          `recipient rejected: ${String(info.response)}`,
+          'permanent',
+          550,
+          '5.1.1',
+        );
+      }
+      const queued = /queued as\s+([^\s]+)/i.exec(String(info.response))?.[1];
+      return { providerMessageId: queued ?? String(info.messageId) };
+    } catch (error) {
+      if (error instanceof TransportError) throw error;
+      throw classifySmtpError(error);
+    }
+  }
+
+  close(): Promise<void> {
+    this.transporter.close();
+    return Promise.resolve();
+  }
+}
