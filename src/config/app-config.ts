@@ -28,7 +28,7 @@ export const configSchema = z.object({
   DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']).default(
     'postgres://postgres@127.0.0.1:5432/retention_mix',
   ),
-  DATABASE_POOL_SIZE: positiveInt(10),
+  DATABASE_POOL_SIZE: positiveInt(20),
   REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   /** Key prefix of every BullMQ queue; wrap in braces (`{rm}`) for Redis Cluster hash tags. */
   QUEUE_PREFIX: z

@@ -7,10 +7,6 @@ import { OrderPatch } from './order-projection';
  */
 const COUNTED = 'o.placed_at IS NOT NULL AND o.cancelled_at IS NULL';
 
-/** Whether a fact at `incoming` replaces one stored at `stored` (null: none yet). */
-export const isEarlier = (incoming: Date | null, stored: Date | null) =>
-  incoming !== null && (stored === null || incoming.getTime() < stored.getTime());
-
 /** SQL: take the incoming `column` when its lifecycle step (`at`) is earlier than the stored one. */
 const earliestWins = (at: string, column: string) =>
   `CASE WHEN EXCLUDED.${at} IS NOT NULL AND (orders.${at} IS NULL OR EXCLUDED.${at} < orders.${at})
@@ -20,9 +16,9 @@ const earliestWins = (at: string, column: string) =>
  * Writes order patches and recomputes the touched customers' statistics, inside the
  * caller's transaction.
  *
- * Correctness under concurrency: the customers are locked first (in id order, so two
- * batches cannot deadlock on them), and the statistics are recomputed from the orders table
- * by a statement that starts after the lock is held. Postgres's READ COMMITTED gives every
+ * Correctness under concurrency: the customers are locked (in id order, so two batches
+ * cannot deadlock on them) before the statistics are recomputed from the orders table by a
+ * statement that starts after the lock is held. Postgres's READ COMMITTED gives every
  * statement a fresh snapshot, so that recompute sees every order committed before ours.
  * The lock is FOR NO KEY UPDATE, not FOR UPDATE: inserting an event or order takes a KEY
  * SHARE lock on its customer (the foreign key), which FOR UPDATE would wait on — two
@@ -30,28 +26,12 @@ const earliestWins = (at: string, column: string) =>
  */
 export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]): Promise<void> {
   if (patches.length === 0) return;
-  const customerIds = [...new Set(patches.map((p) => p.customerId))].sort((a, b) =>
-    Number(BigInt(a) - BigInt(b)),
-  );
-  await em.query(
-    'SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
-    [customerIds],
-  );
-
-  // What is stored already decides which lifecycle facts this batch replaces: the earliest
-  // `order.placed` fixes total, currency, coupon and lines, whatever the arrival order.
-  const existing = await em.query<{ external_id: string; placed_at: Date | null }[]>(
-    'SELECT external_id, placed_at FROM orders WHERE external_id = ANY($1) FOR UPDATE',
-    [patches.map((p) => p.externalId)],
-  );
-  const storedPlacedAt = new Map(existing.map((o) => [o.external_id, o.placed_at]));
-  const replacesLines = patches.filter((p) =>
-    isEarlier(p.placedAt, storedPlacedAt.get(p.externalId) ?? null),
-  );
-
+  // Orders are locked in one order (by id) by every writer, so two batches cannot deadlock.
+  patches = [...patches].sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
   const col = <K extends keyof OrderPatch>(key: K) => patches.map((p) => p[key]);
-  const orders: { id: string; external_id: string; customer_id: string }[] = await em.query(
-    `INSERT INTO orders (external_id, customer_id, total, currency, coupon_code, placed_at,
+  const orders: { id: string; external_id: string; customer_id: string; placed_at: Date | null }[] =
+    await em.query(
+      `INSERT INTO orders (external_id, customer_id, total, currency, coupon_code, placed_at,
                          delivered_at, cancelled_at, cancel_reason, returned_at, return_reason)
      SELECT * FROM unnest($1::text[], $2::bigint[], $3::numeric[], $4::char(3)[], $5::text[],
                           $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[],
@@ -67,21 +47,21 @@ export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]
        cancelled_at = LEAST(orders.cancelled_at, EXCLUDED.cancelled_at),
        returned_at = LEAST(orders.returned_at, EXCLUDED.returned_at),
        updated_at = now()
-     RETURNING id, external_id, customer_id`,
-    [
-      col('externalId'),
-      col('customerId'),
-      col('total'),
-      col('currency'),
-      col('couponCode'),
-      col('placedAt'),
-      col('deliveredAt'),
-      col('cancelledAt'),
-      col('cancelReason'),
-      col('returnedAt'),
-      col('returnReason'),
-    ],
-  );
+     RETURNING id, external_id, customer_id, placed_at`,
+      [
+        col('externalId'),
+        col('customerId'),
+        col('total'),
+        col('currency'),
+        col('couponCode'),
+        col('placedAt'),
+        col('deliveredAt'),
+        col('cancelledAt'),
+        col('cancelReason'),
+        col('returnedAt'),
+        col('returnReason'),
+      ],
+    );
   const orderIds = orders.map((o) => o.id);
   await em.query(
     `UPDATE orders SET status = CASE
@@ -95,6 +75,12 @@ export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]
   );
 
   const idByExternal = new Map(orders.map((o) => [o.external_id, o.id]));
+  // The earliest `order.placed` fixes the lines, whatever the arrival order: a patch whose
+  // placing time is the order's (earliest) one after the upsert brings the lines that stand.
+  const placedAt = new Map(orders.map((o) => [o.external_id, o.placed_at?.getTime()]));
+  const replacesLines = patches.filter(
+    (p) => p.placedAt !== null && placedAt.get(p.externalId) === p.placedAt.getTime(),
+  );
   const replaced = replacesLines.map((p) => idByExternal.get(p.externalId)!);
   await em.query('DELETE FROM order_items WHERE order_id = ANY($1::bigint[])', [replaced]);
   const items = replacesLines.flatMap((p) =>
@@ -118,7 +104,16 @@ export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]
     );
   }
 
-  const touched = [...new Set([...customerIds, ...orders.map((o) => o.customer_id)])];
+  // The customers are locked only now, just before their statistics are recomputed: the lock
+  // is what makes the recompute see every order committed before ours, and holding it for
+  // the shortest time keeps concurrent batches for the same customers from queueing.
+  const touched = [...new Set(orders.map((o) => o.customer_id))].sort((a, b) =>
+    Number(BigInt(a) - BigInt(b)),
+  );
+  await em.query(
+    'SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
+    [touched],
+  );
   await em.query(
     `UPDATE customers c SET
         orders_count = s.orders_count, total_spent = s.total_spent,

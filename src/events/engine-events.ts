@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EvaluateQueue } from './evaluate-queue';
 
@@ -17,7 +17,10 @@ export interface EngineEvent {
  * (a `case.resolved` can trigger an apology offer) without special code.
  */
 @Injectable()
-export class EngineEvents {
+export class EngineEvents implements OnApplicationShutdown {
+  private pending: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
   constructor(private readonly evaluateQueue: EvaluateQueue) {}
 
   /** Stores the events in the caller's transaction; call `enqueue` after it commits. */
@@ -42,4 +45,31 @@ export class EngineEvents {
   enqueue(ids: string[]) {
     return this.evaluateQueue.enqueue(ids);
   }
+
+  /**
+   * Queues a stored event within a few milliseconds, together with the others emitted
+   * meanwhile: a busy delivery worker emits hundreds of `message.sent` a second, and one
+   * bulk add beats hundreds of single ones. Losing the buffer in a crash loses nothing:
+   * the rows are committed and the event relay queues what was never queued.
+   */
+  enqueueSoon(id: string) {
+    this.pending.push(id);
+    if (this.pending.length >= FLUSH_AT) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
+  }
+
+  async flush() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const ids = this.pending;
+    this.pending = [];
+    await this.evaluateQueue.enqueue(ids);
+  }
+
+  onApplicationShutdown() {
+    return this.flush();
+  }
 }
+
+const FLUSH_AT = 500;
+const FLUSH_AFTER_MS = 20;

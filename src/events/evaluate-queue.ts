@@ -21,7 +21,11 @@ export class EvaluateQueue {
    * Returns whether the jobs reached Redis. Never throws for Redis trouble: the rows are
    * safe in Postgres and the relay will try again.
    */
-  async enqueue(eventIds: string[], { force = false } = {}): Promise<boolean> {
+  /**
+   * `flagged`: the rows were written as enqueued already (ingestion does that to save a
+   * round trip), so there is nothing to flag after the add.
+   */
+  async enqueue(eventIds: string[], { force = false, flagged = false } = {}): Promise<boolean> {
     if (eventIds.length === 0) return true;
     try {
       await this.producer.addBulk(
@@ -38,6 +42,7 @@ export class EvaluateQueue {
       );
       return false;
     }
+    if (flagged) return true;
     // `force` (a re-queue of a lost job) restarts the clock the relay's staleness check reads.
     await this.db.query(
       `UPDATE events SET enqueued_at = now() WHERE id = ANY($1)${force ? '' : ' AND enqueued_at IS NULL'}`,

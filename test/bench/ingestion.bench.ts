@@ -464,13 +464,27 @@ async function ceilingPhase(ctx: BenchContext, traffic: Traffic, problems: strin
   return { insert, flag, redis, storagePerSec };
 }
 
+/** CPU time of one party per accepted event or answered request, in ms (× `scale`). */
+function cpuPer(phase: BatchPhase | SinglePhase, who: 'service' | 'postgres', scale = 1) {
+  const percent = who === 'service' ? phase.cpu.servicePercent : phase.cpu.postgresPercent;
+  const count = 'tally' in phase ? phase.tally.accepted : phase.load.answers;
+  if (percent === null || count === 0) return null;
+  return ((percent / 100) * phase.cpu.seconds * 1000 * scale) / count;
+}
+
 function figuresOf(
   batch: BatchPhase,
   single: SinglePhase,
   ceilings: Awaited<ReturnType<typeof ceilingPhase>>,
 ): Figure[] {
   const singleLabel = `single @ ${SETTINGS.single.rate}/s`;
-  const f = (key: string, label: string, value: number, unit: string, more?: Partial<Figure>) => ({
+  const f = (
+    key: string,
+    label: string,
+    value: number | null,
+    unit: string,
+    more?: Partial<Figure>,
+  ) => ({
     key,
     label,
     value,
@@ -486,6 +500,9 @@ function figuresOf(
     f('batchP50Ms', 'batch: request p50', batch.latency.p50, 'ms'),
     f('batchP99Ms', 'batch: request p99', batch.latency.p99, 'ms'),
     f('batchDeadlocks', 'batch: deadlocks (retried)', batch.deadlocks, ''),
+    // CPU per unit of work: steadier than throughput when the machine is shared.
+    f('batchServiceCpuUs', 'batch: service CPU per event', cpuPer(batch, 'service', 1e3), 'µs'),
+    f('batchPostgresCpuUs', 'batch: Postgres CPU per event', cpuPer(batch, 'postgres', 1e3), 'µs'),
     f('singleP50Ms', `${singleLabel}: p50`, single.latency.p50, 'ms', ms1),
     f('singleP90Ms', `${singleLabel}: p90`, single.latency.p90, 'ms', ms1),
     f('singleP99Ms', `${singleLabel}: p99`, single.latency.p99, 'ms', {
@@ -494,6 +511,12 @@ function figuresOf(
     }),
     f('singleRate', `${singleLabel}: achieved rate`, single.rate, 'req/s', ms1),
     f('singleNon2xx', `${singleLabel}: non-2xx answers`, single.non2xx, ''),
+    f('singleServiceCpuMs', 'single: service CPU per request', cpuPer(single, 'service'), 'ms', {
+      digits: 2,
+    }),
+    f('singlePostgresCpuMs', 'single: Postgres CPU per request', cpuPer(single, 'postgres'), 'ms', {
+      digits: 2,
+    }),
     f('rawInsertRowsPerSec', 'raw Postgres insert', ceilings.insert.perSec, 'rows/s'),
     f('rawFlagRowsPerSec', 'raw enqueued_at update', ceilings.flag.perSec, 'rows/s'),
     f('rawAddBulkJobsPerSec', 'raw BullMQ addBulk', ceilings.redis.perSec, 'jobs/s'),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import PostalMime from 'postal-mime';
 import { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { freePort } from './services';
@@ -11,6 +12,18 @@ export interface ReceivedMail {
   messageId: string;
   headers: Record<string, string>;
   raw: string;
+  /** The id the sink gave it in its `250 OK: queued as <id>` reply. */
+  queueId: string;
+}
+
+/** One DATA the sink was offered, whatever it answered. */
+export interface Offer {
+  messageId: string;
+  attempt: number;
+  /** Epoch ms when the body had arrived. */
+  at: number;
+  /** 250, or the scripted error code. */
+  code: number;
 }
 
 /** Decides the reply to one DATA (after the body arrived): undefined = 250 OK. */
@@ -27,6 +40,10 @@ export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   /** How many times each Message-ID was offered, accepted or not. */
   readonly attempts = new Map<string, number>();
+  /** Every DATA offered, in order, with the reply it got. */
+  readonly offers: Offer[] = [];
+  /** Every RCPT TO address offered (lower case), accepted or rejected. */
+  readonly recipientsOffered: string[] = [];
   private responder: Responder | undefined;
   private readonly rejectRecipients = new Map<string, { code: number; message: string }>();
   private server!: SMTPServer;
@@ -41,6 +58,7 @@ export class SmtpSink {
       logger: false,
       size: 10 * 1024 * 1024,
       onRcptTo: (address, _session, callback) => {
+        sink.recipientsOffered.push(address.address.toLowerCase());
         const reject = sink.rejectRecipients.get(address.address.toLowerCase());
         if (!reject) return callback();
         const error = new Error(reject.message) as Error & { responseCode: number };
@@ -52,9 +70,8 @@ export class SmtpSink {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           void sink.accept(Buffer.concat(chunks), session).then(
-            (reply) => {
-              if (!reply)
-                return callback(null, 'OK: queued as ' + Math.random().toString(36).slice(2, 10));
+            ({ reply, queueId }) => {
+              if (!reply) return callback(null, `OK: queued as ${queueId}`);
               const error = new Error(reply.message) as Error & { responseCode: number };
               error.responseCode = reply.code;
               callback(error);
@@ -85,16 +102,26 @@ export class SmtpSink {
     return this.received.filter((m) => m.to.includes(address.toLowerCase()));
   }
 
+  /** Mail received (250) with this Message-ID header, e.g. `<uuid@domain>`. */
+  withMessageId(messageId: string) {
+    return this.received.filter((m) => m.messageId === messageId);
+  }
+
   clear() {
     this.received.length = 0;
     this.attempts.clear();
+    this.offers.length = 0;
+    this.recipientsOffered.length = 0;
   }
 
   async stop() {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async accept(raw: Buffer, session: SMTPServerSession) {
+  private async accept(
+    raw: Buffer,
+    session: SMTPServerSession,
+  ): Promise<{ reply: { code: number; message: string } | undefined; queueId: string }> {
     const parsed = await PostalMime.parse(raw);
     const headers: Record<string, string> = {};
     for (const header of parsed.headers) headers[header.key.toLowerCase()] = header.value;
@@ -107,11 +134,18 @@ export class SmtpSink {
       messageId: parsed.messageId ?? '',
       headers,
       raw: raw.toString(),
+      queueId: randomBytes(6).toString('hex'),
     };
     const attempt = (this.attempts.get(mail.messageId) ?? 0) + 1;
     this.attempts.set(mail.messageId, attempt);
     const reply = this.responder?.(mail, attempt);
+    this.offers.push({
+      messageId: mail.messageId,
+      attempt,
+      at: Date.now(),
+      code: reply?.code ?? 250,
+    });
     if (!reply) this.received.push(mail);
-    return reply;
+    return { reply, queueId: mail.queueId };
   }
 }

@@ -16,7 +16,7 @@ const DEFAULTS: AppConfig = {
   role: 'all',
   port: 3000,
   databaseUrl: 'postgres://postgres@127.0.0.1:5432/retention_mix',
-  databasePoolSize: 10,
+  databasePoolSize: 20,
   redisUrl: 'redis://127.0.0.1:6379',
   queuePrefix: 'rm',
   publicBaseUrl: 'http://localhost:3000',

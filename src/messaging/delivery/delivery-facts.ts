@@ -4,7 +4,7 @@ import type { DeliveryFacts } from '../policy/delivery-decision';
 import type { FrequencyCap } from '../policy/frequency-cap';
 import type { LocalWindow } from '../policy/quiet-hours';
 
-/** The message row as the delivery worker reads it, with its customer. */
+/** The message row as the delivery worker reads it, with what it needs of its customer. */
 export interface MessageToDeliver {
   id: string;
   status: string;
@@ -29,22 +29,44 @@ export interface MessageToDeliver {
   c_erased: boolean | null;
   c_consent: boolean | null;
   c_timezone: string | null;
+  /** The customer as templates see it (`customer` in the context), with `account`. */
+  c_profile: Record<string, unknown> | null;
+  c_account: Record<string, unknown> | null;
 }
 
-/** Locks the message row; null when it does not exist. */
+const MESSAGE_COLUMNS = `m.id, m.status, m.customer_id, m.recipient, m.module, m.kind, m.class, m.priority,
+  m.rule_id, m.goal_event, m.template_key, m.context, m.send_at, m.window_start, m.window_end,
+  m.expires_at, m.locked_until, m.attempts, m.created_at`;
+
+const CUSTOMER_COLUMNS = `c.email AS c_email, c.erased_at IS NOT NULL AS c_erased,
+  c.marketing_consent AS c_consent, c.timezone AS c_timezone,
+  json_build_object('id', c.external_id, 'email', c.email, 'firstName', c.first_name,
+    'lastName', c.last_name, 'locale', c.locale, 'timezone', c.timezone, 'attributes', c.attributes,
+    'ordersCount', c.orders_count, 'totalSpent', c.total_spent::float, 'lastOrderAt', c.last_order_at) AS c_profile,
+  CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.external_id, 'name', a.name,
+    'ownerEmail', a.owner_email, 'ownerName', a.owner_name, 'attributes', a.attributes) END AS c_account`;
+
+/**
+ * Locks the message row and, for a message about a customer, the customer's row too (FOR NO
+ * KEY UPDATE): one customer's deliveries take turns, so the frequency cap is counted and
+ * claimed atomically. One round trip in the common case. Null when there is no such message.
+ */
 export async function lockMessage(em: EntityManager, id: string): Promise<MessageToDeliver | null> {
-  const [row] = await em.query<MessageToDeliver[]>(
-    `SELECT m.id, m.status, m.customer_id, m.recipient, m.module, m.kind, m.class, m.priority, m.rule_id,
-            m.goal_event, m.template_key, m.context, m.send_at, m.window_start, m.window_end, m.expires_at,
-            m.locked_until, m.attempts, m.created_at,
-            c.email AS c_email, c.erased_at IS NOT NULL AS c_erased, c.marketing_consent AS c_consent,
-            c.timezone AS c_timezone
-       FROM messages m LEFT JOIN customers c ON c.id = m.customer_id
+  const [withCustomer] = await em.query<MessageToDeliver[]>(
+    `SELECT ${MESSAGE_COLUMNS}, ${CUSTOMER_COLUMNS}
+       FROM messages m JOIN customers c ON c.id = m.customer_id LEFT JOIN accounts a ON a.id = c.account_id
       WHERE m.id = $1
-      FOR UPDATE OF m`,
+      FOR UPDATE OF m FOR NO KEY UPDATE OF c`,
     [id],
   );
-  return row ?? null;
+  if (withCustomer) return withCustomer;
+  const [alone] = await em.query<MessageToDeliver[]>(
+    `SELECT ${MESSAGE_COLUMNS}, NULL AS c_email, NULL AS c_erased, NULL AS c_consent, NULL AS c_timezone,
+            NULL AS c_profile, NULL AS c_account
+       FROM messages m WHERE m.id = $1 AND m.customer_id IS NULL FOR UPDATE OF m`,
+    [id],
+  );
+  return alone ?? null;
 }
 
 /** The address the message goes to: an explicit recipient, else the customer's email. */
@@ -52,8 +74,8 @@ export const recipientOf = (m: MessageToDeliver) => m.recipient ?? m.c_email;
 
 /**
  * Everything that may have changed since the message was scheduled, read in one round trip
- * inside the delivery transaction. The caller holds the customer's row lock, so two workers
- * cannot both count the same free slot of the frequency cap.
+ * inside the delivery transaction, after the locks are held (so it sees every claim that
+ * committed before ours).
  */
 export async function loadDeliveryFacts(
   em: EntityManager,
@@ -81,9 +103,10 @@ export async function loadDeliveryFacts(
           SELECT 1 FROM events WHERE customer_id = $1 AND type = $3 AND occurred_at >= $4)) AS goal_met,
        ARRAY(SELECT COALESCE(sent_at, updated_at) FROM messages
               WHERE $1::bigint IS NOT NULL AND customer_id = $1 AND class = 'marketing' AND id <> $5
-                AND (status = 'sending' OR (status = 'sent' AND sent_at > $6::timestamptz - make_interval(secs => $7::double precision / 1000)))
+                AND (status = 'sending'
+                     OR (status = 'sent' AND sent_at > $6::timestamptz - make_interval(secs => $7::double precision / 1000)))
        ) AS recent,
-       ($1::bigint IS NOT NULL AND EXISTS (
+       ($1::bigint IS NOT NULL AND $9 = 'marketing' AND EXISTS (
           SELECT 1 FROM messages WHERE customer_id = $1 AND class = 'marketing' AND status = 'scheduled'
              AND send_at <= $6 AND priority > $8 AND id <> $5)) AS competing`,
     [
@@ -95,6 +118,7 @@ export async function loadDeliveryFacts(
       now,
       capWindowMs,
       m.priority,
+      m.class,
     ],
   );
   return {

@@ -67,12 +67,6 @@ export class DeliveryService {
       if (message.send_at > now)
         return { kind: 'later', until: message.send_at, reason: 'not_due' } as const;
 
-      if (message.customer_id !== null) {
-        // One customer's deliveries take turns: the cap is counted and claimed atomically.
-        await em.query('SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE', [
-          message.customer_id,
-        ]);
-      }
       const address = recipientOf(message);
       const staffRecipient = message.recipient !== null;
       const facts = await loadDeliveryFacts(em, message, now, {
@@ -87,19 +81,21 @@ export class DeliveryService {
       switch (decision.action) {
         case 'send':
           await em.query(
-            `UPDATE messages SET status = 'sending', attempts = attempts + 1, reason = NULL,
-                    locked_until = $2::timestamptz + make_interval(secs => $3::double precision / 1000),
-                    possible_duplicate = possible_duplicate OR $4, updated_at = now()
-              WHERE id = $1`,
-            [message.id, now, this.config.delivery.sendingLockMs, stuck],
+            `WITH claimed AS (
+               UPDATE messages SET status = 'sending', attempts = attempts + 1, reason = NULL,
+                      locked_until = $2::timestamptz + make_interval(secs => $3::double precision / 1000),
+                      possible_duplicate = possible_duplicate OR $4, updated_at = now()
+                WHERE id = $1 RETURNING id)
+             INSERT INTO message_status_changes (message_id, status, reason)
+             SELECT id, 'sending', $5 FROM claimed`,
+            [
+              message.id,
+              now,
+              this.config.delivery.sendingLockMs,
+              stuck,
+              stuck ? 'released_after_lock_expired' : null,
+            ],
           );
-          await recordStatusChanges(em, [
-            {
-              messageId: message.id,
-              status: 'sending',
-              reason: stuck ? 'released_after_lock_expired' : null,
-            },
-          ]);
           if (stuck) this.metrics.possibleDuplicates.inc();
           return { kind: 'send', message, address: address!, reclaimed: stuck } as const;
         case 'defer':
@@ -139,7 +135,7 @@ export class DeliveryService {
   async send(claim: Extract<Claim, { kind: 'send' }>): Promise<void> {
     const { message, address } = claim;
     const started = performance.now();
-    const context = await this.contextFor(message);
+    const context = this.contextFor(message);
     const rendered = await this.renderer.render(message.template_key, context);
     const mail: OutgoingMail = {
       id: message.id,
@@ -152,41 +148,33 @@ export class DeliveryService {
         message.class === 'marketing' ? (context.unsubscribeUrl as string | undefined) : undefined,
     };
     const result = await this.transport.send(mail);
-    await this.db.transaction(async (em) => {
-      const updated = await em.query<{ id: string }[]>(
-        `UPDATE messages SET status = 'sent', sent_at = now(), provider_message_id = $2, subject = $3,
+    // One statement records the send, its history and the engine's `message.sent` event
+    // (the same row EngineEvents.insert would write), so a sent message costs one round trip.
+    const recorded = await this.db.query<{ id: string }[]>(
+      `WITH sent AS (
+         UPDATE messages SET status = 'sent', sent_at = now(), provider_message_id = $2, subject = $3,
                 template_version = $4, locked_until = NULL, reason = NULL, last_error = NULL, updated_at = now()
-          WHERE id = $1 AND status = 'sending' RETURNING id`,
-        [message.id, result.providerMessageId, rendered.subject, rendered.version],
-      );
-      if (updated.length === 0) {
-        // Released as stuck while we were sending: the other attempt records its own outcome.
-        this.logger.warn(`message ${message.id} was sent but no longer ours to record`);
-        return;
-      }
-      await recordStatusChanges(em, [
-        { messageId: message.id, status: 'sent', detail: result.providerMessageId },
-      ]);
-      if (message.customer_id !== null) {
-        await this.engineEvents.insert(em, [
-          {
-            id: `message-sent.${message.id}`,
-            type: 'message.sent',
-            customerId: message.customer_id,
-            properties: {
-              messageId: message.id,
-              module: message.module,
-              kind: message.kind,
-              ruleId: message.rule_id,
-            },
-          },
-        ]);
-      }
-    });
+          WHERE id = $1 AND status = 'sending'
+          RETURNING id, customer_id, module, kind, rule_id),
+       history AS (
+         INSERT INTO message_status_changes (message_id, status, detail) SELECT id, 'sent', $2 FROM sent),
+       event AS (
+         INSERT INTO events (id, type, customer_id, occurred_at, properties, source)
+         SELECT 'message-sent.' || id, 'message.sent', customer_id, now(),
+                jsonb_build_object('messageId', id, 'module', module, 'kind', kind, 'ruleId', rule_id), 'engine'
+           FROM sent WHERE customer_id IS NOT NULL
+         ON CONFLICT (id) DO NOTHING)
+       SELECT id FROM sent`,
+      [message.id, result.providerMessageId, rendered.subject, rendered.version],
+    );
+    if (recorded.length === 0) {
+      // Released as stuck while we were sending: the other attempt records its own outcome.
+      this.logger.warn(`message ${message.id} was sent but no longer ours to record`);
+      return;
+    }
     this.metrics.finished.inc({ status: 'sent', module: message.module });
     this.metrics.sendSeconds.observe((performance.now() - started) / 1000);
-    if (message.customer_id !== null)
-      await this.engineEvents.enqueue([`message-sent.${message.id}`]);
+    if (message.customer_id !== null) this.engineEvents.enqueueSoon(`message-sent.${message.id}`);
   }
 
   /** A temporary failure with attempts left: back to `scheduled`; the job retries it. */
@@ -213,37 +201,27 @@ export class DeliveryService {
   }
 
   private async setOutcome(messageId: string, status: string, reason: string, error: string) {
-    await this.db.transaction(async (em) => {
-      await em.query(
-        `UPDATE messages SET status = $2, reason = $3, last_error = $4, locked_until = NULL, updated_at = now()
-          WHERE id = $1 AND status = 'sending'`,
-        [messageId, status, reason, error.slice(0, 2000)],
-      );
-      await recordStatusChanges(em, [{ messageId, status, reason, detail: error.slice(0, 500) }]);
-    });
+    await this.db.query(
+      `WITH changed AS (
+         UPDATE messages SET status = $2, reason = $3, last_error = $4, locked_until = NULL, updated_at = now()
+          WHERE id = $1 AND status = 'sending' RETURNING id)
+       INSERT INTO message_status_changes (message_id, status, reason, detail)
+       SELECT id, $2, $3, $5 FROM changed`,
+      [messageId, status, reason, error.slice(0, 2000), error.slice(0, 500)],
+    );
   }
 
   /** The template context: the customer and account as they are now, plus the module's part. */
-  private async contextFor(message: MessageToDeliver): Promise<Record<string, unknown>> {
+  private contextFor(message: MessageToDeliver): Record<string, unknown> {
     const base: Record<string, unknown> = {
       company: { name: this.config.company.name, postalAddress: this.config.company.postalAddress },
     };
-    if (message.customer_id !== null) {
-      const [customer] = await this.db.query<Record<string, unknown>[]>(
-        `SELECT c.id AS "internalId", c.external_id AS id, c.email, c.first_name AS "firstName", c.last_name AS "lastName",
-                c.locale, c.timezone, c.attributes, c.orders_count AS "ordersCount", c.total_spent::float AS "totalSpent",
-                c.last_order_at AS "lastOrderAt",
-                CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.external_id, 'name', a.name,
-                     'ownerEmail', a.owner_email, 'ownerName', a.owner_name, 'attributes', a.attributes) END AS account
-           FROM customers c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = $1`,
-        [message.customer_id],
-      );
-      const { account, internalId, ...profile } = customer;
-      base.customer = profile;
-      if (account) base.account = account;
+    if (message.customer_id !== null && message.c_profile) {
+      base.customer = message.c_profile;
+      if (message.c_account) base.account = message.c_account;
       if (message.recipient === null) {
         // Only the customer's own mail carries their unsubscribe link, never a staff notice.
-        const token = signToken(this.config.tokenSecret, UNSUBSCRIBE_PURPOSE, String(internalId));
+        const token = signToken(this.config.tokenSecret, UNSUBSCRIBE_PURPOSE, message.customer_id);
         base.unsubscribeUrl = `${this.config.publicBaseUrl}/u/${token}`;
         base.preferencesUrl = base.unsubscribeUrl;
       }

@@ -21,9 +21,7 @@ export class UnsubscribeService {
   ) {}
 
   /** The customer a token is for, or null for a forged, malformed or stale token. */
-  async customerFor(
-    token: string,
-  ): Promise<{
+  async customerFor(token: string): Promise<{
     id: string;
     email: string | null;
     firstName: string | null;

@@ -33,6 +33,8 @@ declare module 'autocannon' {
       /** Seconds a request may take before it counts as a timeout. */
       timeout?: number;
       ignoreCoordinatedOmission?: boolean;
+      /** Milliseconds between samples of the request rate; also how soon the end is noticed. */
+      sampleInt?: number;
       requests?: Request[];
     }
 

@@ -2,7 +2,8 @@ import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { evaluateJobId, QUEUES } from '../../../src/common/queue/queues';
 import { redisOptions } from '../../../src/common/redis/redis-options';
-import { CpuUsage, measureCpu } from './cpu-usage';
+import { CpuFilter, CpuUsage, measureCpu } from './cpu-usage';
+import { POSTGRES_PIDS_SQL } from './pg-activity';
 
 /**
  * What Postgres and Redis manage on their own, without the service: the statements and job
@@ -33,6 +34,7 @@ export async function timedChunks<T>(
   chunks: T[],
   concurrency: number,
   work: (chunk: T) => Promise<void>,
+  filter: () => Promise<CpuFilter> = () => Promise.resolve({}),
 ): Promise<{ wallMs: number; cpu: CpuUsage }> {
   let next = 0;
   const cpu = measureCpu();
@@ -43,8 +45,14 @@ export async function timedChunks<T>(
     }),
   );
   const wallMs = performance.now() - started;
-  return { wallMs, cpu: cpu() };
+  return { wallMs, cpu: cpu(await filter()) };
 }
+
+/** Counts only this database's Postgres processes (not other databases' sessions). */
+const ourPostgres = (pool: Pool) => async (): Promise<CpuFilter> => {
+  const { rows } = await pool.query<{ pid: number }>(POSTGRES_PIDS_SQL);
+  return { postgresPids: new Set(rows.map((row) => row.pid)) };
+};
 
 async function withPool<T>(databaseUrl: string, size: number, work: (pool: Pool) => Promise<T>) {
   const pool = new Pool({ connectionString: databaseUrl, max: size });
@@ -65,15 +73,20 @@ export function rawInsertEvents(
 ): Promise<Timed> {
   return withPool(databaseUrl, concurrency, async (pool) => {
     let count = 0;
-    const timed = await timedChunks(chunks, concurrency, async (c) => {
-      const result = await pool.query(
-        `INSERT INTO events (id, type, customer_id, occurred_at, properties)
+    const timed = await timedChunks(
+      chunks,
+      concurrency,
+      async (c) => {
+        const result = await pool.query(
+          `INSERT INTO events (id, type, customer_id, occurred_at, properties)
          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::jsonb[])
          ON CONFLICT (id) DO NOTHING`,
-        [c.ids, c.types, c.customerIds, c.occurredAt, c.properties],
-      );
-      count += result.rowCount ?? 0;
-    });
+          [c.ids, c.types, c.customerIds, c.occurredAt, c.properties],
+        );
+        count += result.rowCount ?? 0;
+      },
+      ourPostgres(pool),
+    );
     return { count, ...timed };
   });
 }
@@ -86,13 +99,18 @@ export function rawMarkEnqueued(
 ): Promise<Timed> {
   return withPool(databaseUrl, concurrency, async (pool) => {
     let count = 0;
-    const timed = await timedChunks(idChunks, concurrency, async (ids) => {
-      const result = await pool.query(
-        'UPDATE events SET enqueued_at = now() WHERE id = ANY($1) AND enqueued_at IS NULL',
-        [ids],
-      );
-      count += result.rowCount ?? 0;
-    });
+    const timed = await timedChunks(
+      idChunks,
+      concurrency,
+      async (ids) => {
+        const result = await pool.query(
+          'UPDATE events SET enqueued_at = now() WHERE id = ANY($1) AND enqueued_at IS NULL',
+          [ids],
+        );
+        count += result.rowCount ?? 0;
+      },
+      ourPostgres(pool),
+    );
     return { count, ...timed };
   });
 }

@@ -10,6 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every mainstream Linux build
 
 export interface CpuUsage {
+  /** Length of the interval measured. */
+  seconds: number;
   /** Percent of one core over the interval; 200 = two cores busy. */
   servicePercent: number | null;
   postgresPercent: number | null;
@@ -68,11 +70,23 @@ function commandTicks(command: string): Map<number, number> | null {
  * Ticks used in between. A process that started meanwhile counts in full; one that ended
  * meanwhile is lost (its last ticks are unknowable), so measure while connections are open.
  */
-function ticksBetween(before: Map<number, number> | null, after: Map<number, number> | null) {
+function ticksBetween(
+  before: Map<number, number> | null,
+  after: Map<number, number> | null,
+  only?: ReadonlySet<number>,
+) {
   if (!before || !after) return null;
   let total = 0;
-  for (const [pid, ticks] of after) total += ticks - Math.min(ticks, before.get(pid) ?? 0);
+  for (const [pid, ticks] of after) {
+    if (!only || only.has(pid)) total += ticks - Math.min(ticks, before.get(pid) ?? 0);
+  }
   return total;
+}
+
+/** Which processes count; by default every process of the command. */
+export interface CpuFilter {
+  /** Postgres server processes of this benchmark (see `postgresPids`), not other databases' sessions. */
+  postgresPids?: ReadonlySet<number>;
 }
 
 function machineTicks(): Snapshot['machine'] {
@@ -108,9 +122,9 @@ function snapshot(servicePid: number | undefined): Snapshot {
 }
 
 /** Starts measuring; call the returned function at the end of the interval. */
-export function measureCpu(servicePid?: number): () => CpuUsage {
+export function measureCpu(servicePid?: number): (filter?: CpuFilter) => CpuUsage {
   const before = snapshot(servicePid);
-  return () => {
+  return (filter = {}) => {
     const after = snapshot(servicePid);
     const seconds = (after.at - before.at) / 1000;
     const percentOfCore = (ticks: number | null) =>
@@ -118,13 +132,16 @@ export function measureCpu(servicePid?: number): () => CpuUsage {
     const service = percentOfCore(
       before.service === null || after.service === null ? null : after.service - before.service,
     );
-    const postgres = percentOfCore(ticksBetween(before.postgres, after.postgres));
+    const postgres = percentOfCore(
+      ticksBetween(before.postgres, after.postgres, filter.postgresPids),
+    );
     const redis = percentOfCore(ticksBetween(before.redis, after.redis));
     const generator = (100 * (after.generatorMs - before.generatorMs)) / 1000 / seconds;
     const m0 = before.machine;
     const m1 = after.machine;
     if (!m0 || !m1) {
       return {
+        seconds,
         servicePercent: service,
         postgresPercent: postgres,
         redisPercent: redis,
@@ -142,6 +159,7 @@ export function measureCpu(servicePid?: number): () => CpuUsage {
     const busy = ofOneCore(m1.busy - m0.busy);
     const known = (service ?? 0) + (postgres ?? 0) + (redis ?? 0) + generator + irq;
     return {
+      seconds,
       servicePercent: service,
       postgresPercent: postgres,
       redisPercent: redis,

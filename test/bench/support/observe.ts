@@ -18,14 +18,14 @@ export async function observed(
   servicePid: number,
   load: () => Promise<LoadResult>,
 ): Promise<PhaseLoad> {
-  const stopSampling = await sampleActivity(ctx.databaseUrl);
+  const sampler = await sampleActivity(ctx.databaseUrl);
   let sampled = false;
   try {
     const cpu = measureCpu(servicePid);
     const result = await load();
-    const usage = cpu();
+    const usage = cpu({ postgresPids: await sampler.pids() });
     sampled = true;
-    const activity = await stopSampling();
+    const activity = await sampler.stop();
     return {
       load: result,
       latency: summarizeLatencies(result.latenciesMs),
@@ -33,6 +33,6 @@ export async function observed(
       activity: activity.shares,
     };
   } finally {
-    if (!sampled) await stopSampling().catch(() => undefined);
+    if (!sampled) await sampler.stop().catch(() => undefined);
   }
 }

@@ -1,24 +1,38 @@
 import { Client } from 'pg';
 
-/**
- * Samples what the service's Postgres sessions are doing while a load runs (pg_stat_activity
- * every few ms). The shares tell where requests wait: `active` on CPU, `Lock:*` on each
- * other, `idle in transaction` on the service (which holds a transaction open while it
- * computes or waits for its own event loop), `Client:ClientRead`-idle when there is no work.
- */
+/** A state of the database's sessions and how many were in it, on average. */
 export interface ActivityShare {
   state: string;
   /** Average number of sessions in this state. */
   sessions: number;
 }
 
+/**
+ * The server processes working for one database: its sessions and the shared background
+ * processes (WAL writer, checkpointer, …), but not other databases' sessions.
+ */
+export const POSTGRES_PIDS_SQL = `SELECT pid FROM pg_stat_activity
+  WHERE datname = current_database() OR backend_type <> 'client backend'`;
+
+export interface ActivitySampler {
+  /** The Postgres processes of the sampled database, now (for `measureCpu`). */
+  pids: () => Promise<Set<number>>;
+  stop: () => Promise<{ samples: number; shares: ActivityShare[] }>;
+}
+
+/**
+ * Samples what the database's sessions are doing while a load runs (pg_stat_activity every
+ * `intervalMs`). The shares tell where requests wait: `active` on Postgres's CPU,
+ * `active, waiting on Lock:*` on each other's row locks, `idle in transaction` on the
+ * service (which holds a transaction open while its event loop gets to the next statement),
+ * `idle` when a pooled connection has nothing to do.
+ */
 export async function sampleActivity(
   databaseUrl: string,
   intervalMs = 50,
-): Promise<() => Promise<{ samples: number; shares: ActivityShare[] }>> {
+): Promise<ActivitySampler> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
-  const database = new URL(databaseUrl).pathname.slice(1);
   const counts = new Map<string, number>();
   let samples = 0;
   let running = true;
@@ -32,9 +46,9 @@ export async function sampleActivity(
                 END AS state,
                 count(*) AS count
            FROM pg_stat_activity
-          WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+          WHERE datname = current_database() AND pid <> pg_backend_pid()
+            AND backend_type = 'client backend'
           GROUP BY 1`,
-        [database],
       );
       samples++;
       for (const row of rows)
@@ -42,14 +56,20 @@ export async function sampleActivity(
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   })();
-  return async () => {
-    running = false;
-    await loop;
-    await client.end();
-    const shares = [...counts]
-      .map(([state, total]) => ({ state, sessions: total / Math.max(1, samples) }))
-      .sort((a, b) => b.sessions - a.sessions);
-    return { samples, shares };
+  return {
+    pids: async () => {
+      const { rows } = await client.query<{ pid: number }>(POSTGRES_PIDS_SQL);
+      return new Set(rows.map((row) => row.pid));
+    },
+    stop: async () => {
+      running = false;
+      await loop;
+      await client.end();
+      const shares = [...counts]
+        .map(([state, total]) => ({ state, sessions: total / Math.max(1, samples) }))
+        .sort((a, b) => b.sessions - a.sessions);
+      return { samples, shares };
+    },
   };
 }
 

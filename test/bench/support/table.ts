@@ -8,7 +8,7 @@ export function formatNumber(value: number | null | undefined, digits = 0): stri
   });
 }
 
-/** Columns whose every body cell looks numeric are right-aligned. */
+/** Columns whose every body cell is a number (with a unit or not) are right-aligned. */
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
@@ -16,7 +16,7 @@ export function formatTable(header: string[], rows: string[][]): string {
   const numeric = header.map(
     (_, column) =>
       rows.length > 0 &&
-      rows.every((row) => /^[-+]?[\d,.]+( ?[a-z/%×x]+)?$|^n\/a$/.test(row[column] ?? '')),
+      rows.every((row) => /^[-+]?\d[\d,.]*(\s\S+)?$|^n\/a$/.test(row[column] ?? '')),
   );
   const line = (cells: string[]) =>
     cells
