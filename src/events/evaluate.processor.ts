@@ -31,8 +31,11 @@ export class EvaluateProcessor extends WorkerHost implements OnApplicationBootst
   async process(job: Job<EvaluateJobData>): Promise<{ seen: boolean }> {
     if (job.name !== QUEUES.evaluate.jobName) throw new Error(`no handler for job ${job.name}`);
     const rows: unknown[] = await this.db.query(
-      `UPDATE events SET evaluated_at = COALESCE(evaluated_at, now()), evaluation_count = evaluation_count + 1
-        WHERE id = $1 RETURNING id`,
+      // A top-level UPDATE … RETURNING comes back from TypeORM as [rows, count]; a CTE gives rows.
+      `WITH seen AS (
+         UPDATE events SET evaluated_at = COALESCE(evaluated_at, now()), evaluation_count = evaluation_count + 1
+          WHERE id = $1 RETURNING id)
+       SELECT id FROM seen`,
       [job.data.eventId],
     );
     return { seen: rows.length > 0 };

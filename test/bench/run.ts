@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { deliveryBench } from './delivery.bench';
 import { ingestionBench } from './ingestion.bench';
+import { schedulingBench } from './scheduling.bench';
 import { buildApp } from './support/build';
 import { contextFor, RunOptions } from './support/context';
 import { measureCpu } from './support/cpu-usage';
@@ -30,7 +32,7 @@ import { formatNumber } from './support/table';
  *   BENCH_KEEP_DB=1              keep the scratch database afterwards
  *   BENCH_SKIP_BUILD=1           use dist/ as it is
  */
-const SECTIONS: BenchSection[] = [ingestionBench];
+const SECTIONS: BenchSection[] = [ingestionBench, deliveryBench, schedulingBench];
 
 const env = process.env;
 const flag = (name: string) => env[name] === '1' || env[name] === 'true';

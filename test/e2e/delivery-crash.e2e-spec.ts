@@ -66,23 +66,31 @@ describe('delivery: a worker killed with SIGKILL mid-send and restarted', () => 
     const ours = new Set(ids.map(messageIdHeader));
     const receivedOfOurs = () => d.sink.received.filter((m) => ours.has(m.messageId));
 
+    const started = Date.now();
+    const since = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     const first = startWorker();
     try {
-      await d.t.waitFor(async () => receivedOfOurs().length >= 300 || !first.running, 60_000);
+      await d.t.waitFor(
+        () => Promise.resolve(receivedOfOurs().length >= 300 || !first.running),
+        60_000,
+      );
       expect(first.running).toBe(true);
       await first.kill();
       const atKill = receivedOfOurs().length;
+      const killedAt = since();
       expect(atKill).toBeLessThan(MESSAGES);
       expect(await sentCount(ids)).toBeLessThan(MESSAGES);
 
       const second = startWorker();
-      // BullMQ finds the jobs the dead worker held at its stalled-job check (every 30 s).
+      // The jobs the dead worker held stay active in Redis until BullMQ's stalled-job check
+      // (every 30 s) has seen them twice without a lock: one to two minutes after the kill.
       await d.t.waitFor(
         async () => (await sentCount(ids)) === MESSAGES || !second.running,
-        100_000,
+        150_000,
       );
       expect(second.running).toBe(true);
       expect(await sentCount(ids)).toBe(MESSAGES);
+      const allSentAt = since();
       await sleep(1_000);
 
       const received = receivedOfOurs();
@@ -100,12 +108,12 @@ describe('delivery: a worker killed with SIGKILL mid-send and restarted', () => 
       expect(rows.filter((m) => !m.possibleDuplicate).map((m) => m.id)).toEqual([]);
       expect(duplicates).toBeLessThanOrEqual(Number(flagged));
       console.log(
-        `SIGKILL after ${atKill} of ${MESSAGES} received: ${duplicates} duplicate(s) at the sink, ` +
-          `${flagged} message(s) flagged possible_duplicate`,
+        `SIGKILL at ${killedAt} after ${atKill} of ${MESSAGES} received; all sent at ${allSentAt}: ` +
+          `${duplicates} duplicate(s) at the sink, ${flagged} message(s) flagged possible_duplicate`,
       );
     } catch (error) {
       console.log(workers.map((w, i) => `--- worker ${i + 1} ---\n${w.log}`).join('\n'));
       throw error;
     }
-  }, 180_000);
+  }, 240_000);
 });

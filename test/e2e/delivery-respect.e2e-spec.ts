@@ -113,7 +113,7 @@ function usDstSundays(year: number) {
 
 describe('delivery: quiet hours in the customer time zone across daylight-saving changes', () => {
   let d: DeliveryApp;
-  let fakeNow: Date;
+  let fakeNow = new Date();
   /**
    * Next year's changes, so the moved Clock is ahead of real time: BullMQ delays by the real
    * clock, and a deferral to a moment already past would make the job run again at once.
@@ -204,7 +204,7 @@ describe('delivery: an open support case holds marketing', () => {
   // Fails today: releaseHeldForCase reads `em.query('UPDATE … RETURNING id')` as rows, but
   // TypeORM answers an UPDATE with [rows, rowCount], so the history insert gets null ids and
   // the whole release rolls back (messages.service.ts:49-58). See the report.
-  it.failing('sends the held message once the case is resolved and released', async () => {
+  it('sends the held message once the case is resolved and released', async () => {
     const cas = await openCase('resolved');
     const [held] = await d.schedule(offer(cas.id));
     await d.waitForMessage(held, (m) => m.reason === 'open_case');

@@ -44,6 +44,8 @@ export class SmtpSink {
   readonly offers: Offer[] = [];
   /** Every RCPT TO address offered (lower case), accepted or rejected. */
   readonly recipientsOffered: string[] = [];
+  /** Connection errors, e.g. ECONNRESET from a client killed mid-session. */
+  readonly errors: Error[] = [];
   private responder: Responder | undefined;
   private readonly rejectRecipients = new Map<string, { code: number; message: string }>();
   private server!: SMTPServer;
@@ -81,6 +83,8 @@ export class SmtpSink {
         });
       },
     });
+    // A client that dies mid-session resets its socket; unheard, that error would crash the test.
+    sink.server.on('error', (error: Error) => sink.errors.push(error));
     await new Promise<void>((resolve) => sink.server.listen(sink.port, '127.0.0.1', resolve));
     return sink;
   }

@@ -12,6 +12,7 @@ import { DeliveryService } from './delivery.service';
 
 /** How long a provider's "slow down" reply pauses the whole queue. */
 export const RATE_LIMIT_PAUSE_MS = 15_000;
+const UNLIMITED_PER_SECOND = 1_000_000;
 
 /**
  * The BullMQ edge of delivery: turns the use case's answers into job moves. A deferral moves
@@ -34,10 +35,16 @@ export class DeliverProcessor extends WorkerHost implements OnApplicationBootstr
   onApplicationBootstrap() {
     const worker = this.worker;
     worker.concurrency = this.config.delivery.concurrency;
-    if (this.config.mail.sendRatePerSecond > 0) {
-      // BullMQ's limiter is global to the queue: the rate holds across every worker process.
-      worker.opts.limiter = { max: this.config.mail.sendRatePerSecond, duration: 1000 };
-    }
+    // BullMQ's limiter is global to the queue: the rate holds across every worker process.
+    // It is always set, even when no rate is configured, because only a worker with a
+    // limiter honours the pause that a provider's "slow down" reply puts on the queue.
+    worker.opts.limiter = {
+      max:
+        this.config.mail.sendRatePerSecond > 0
+          ? this.config.mail.sendRatePerSecond
+          : UNLIMITED_PER_SECOND,
+      duration: 1000,
+    };
     worker
       .run()
       .catch((error: Error) => this.logger.error(`deliver worker stopped: ${error.message}`));

@@ -63,11 +63,14 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnApplication
   private async releaseStuck(): Promise<number> {
     const rows = await this.db.transaction(async (em) => {
       const released = await em.query<{ id: string; send_at: Date }[]>(
-        `UPDATE messages SET status = 'scheduled', possible_duplicate = true, locked_until = NULL,
-                reason = 'released_after_lock_expired', updated_at = now()
-          WHERE id IN (SELECT id FROM messages WHERE status = 'sending' AND locked_until < now()
-                        ORDER BY locked_until LIMIT ${PAGE} FOR UPDATE SKIP LOCKED)
-          RETURNING id, send_at`,
+        // A top-level UPDATE … RETURNING comes back from TypeORM as [rows, count]; a CTE gives rows.
+        `WITH released AS (
+           UPDATE messages SET status = 'scheduled', possible_duplicate = true, locked_until = NULL,
+                  reason = 'released_after_lock_expired', updated_at = now()
+            WHERE id IN (SELECT id FROM messages WHERE status = 'sending' AND locked_until < now()
+                          ORDER BY locked_until LIMIT ${PAGE} FOR UPDATE SKIP LOCKED)
+            RETURNING id, send_at)
+         SELECT id, send_at FROM released`,
       );
       await recordStatusChanges(
         em,

@@ -40,11 +40,14 @@ interface MessageRow {
   provider_message_id: string | null;
   possible_duplicate: boolean;
   created_at: Date;
+  /** created_at to the microsecond: a cursor must not lose the rows of its last millisecond. */
+  cursor_at: string;
 }
 
 const SELECT = `SELECT m.id, c.external_id AS customer_external_id, m.recipient, m.module, m.kind, m.class,
        m.priority, m.rule_id, m.template_key, m.template_version, m.status, m.reason, m.attempts, m.last_error,
-       m.subject, m.send_at, m.sent_at, m.expires_at, m.provider_message_id, m.possible_duplicate, m.created_at
+       m.subject, m.send_at, m.sent_at, m.expires_at, m.provider_message_id, m.possible_duplicate, m.created_at,
+       to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
   FROM messages m LEFT JOIN customers c ON c.id = m.customer_id`;
 
 const view = (m: MessageRow) => ({
@@ -115,7 +118,7 @@ export class MessagesController {
       items: page.map(view),
       nextCursor:
         rows.length > query.limit && last
-          ? encodeCursor({ at: last.created_at.toISOString(), id: last.id })
+          ? encodeCursor({ at: last.cursor_at, id: last.id })
           : null,
     };
   }

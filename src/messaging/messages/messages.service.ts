@@ -47,9 +47,12 @@ export class MessagesService {
   async releaseHeldForCase(customerId: string): Promise<number> {
     const released = await this.db.transaction(async (em) => {
       const rows = await em.query<{ id: string }[]>(
-        `UPDATE messages SET send_at = now(), reason = NULL, updated_at = now()
-          WHERE customer_id = $1 AND status = 'scheduled' AND reason = 'open_case'
-          RETURNING id`,
+        // A top-level UPDATE … RETURNING comes back from TypeORM as [rows, count]; a CTE gives rows.
+        `WITH released AS (
+           UPDATE messages SET send_at = now(), reason = NULL, updated_at = now()
+            WHERE customer_id = $1 AND status = 'scheduled' AND reason = 'open_case'
+            RETURNING id)
+         SELECT id FROM released`,
         [customerId],
       );
       await recordStatusChanges(

@@ -1,6 +1,7 @@
 import { TransportError } from './mail-transport';
 
-const RATE_LIMIT_HINT = /rate|too many|throttl|slow down|try again later/i;
+/** Words of a throttling reply; greylisting ("try again later") is an ordinary 4xx retry. */
+const RATE_LIMIT_HINT = /\b(rate[ -]?limit\w*|too many|throttl\w*|slow down)\b/i;
 
 /**
  * Sorts a Nodemailer error into temporary (retry with backoff), permanent (fail now) or

@@ -1,0 +1,507 @@
+import { describeActivity, sampleActivity } from './support/pg-activity';
+import { promotionRequests, seedCustomers } from './support/message-mix';
+import { benchConfig, BenchMessages, benchMessages } from './support/messaging-service';
+import { describeParties, measureParties, PartiesCpu } from './support/process-cpu';
+import { rawMessageBuilder, rawSend, rawTransport } from './support/raw-smtp';
+import { withDatabase } from './support/scratch-db';
+import { BenchContext, BenchSection, Figure, SectionResult } from './support/section';
+import { RunningService, tailOf } from './support/service';
+import { SinkStats, SmtpSinkHandle, startSmtpSink, waitForSink } from './support/smtp-sink';
+import { perSecond } from './support/stats';
+import { formatNumber } from './support/table';
+
+/**
+ * Delivery: how many messages per second the worker renders and sends through its pooled
+ * SMTP transport, compared with Nodemailer's pool sending the same number of messages of
+ * the same size from this process with nothing in the way. Both send to one SMTP sink, a
+ * process of its own that counts messages and Message-IDs: every message must arrive once.
+ */
+const SETTINGS = {
+  customers: 5_000,
+  messages: 5_000,
+  /** Sent before the clock starts, through the same path, to warm up every process. */
+  warmup: 1_000,
+  /** Time between choosing the send time and the send time: rows and jobs are added in it. */
+  leadMs: 5_000,
+  /** Give up when nothing reaches the sink for this long, or after the deadline. */
+  stallMs: 20_000,
+  deadlineMs: 110_000,
+};
+
+/** Tuned for a 2-core machine; BENCH_ENV_<NAME> changes the service and the ceiling alike. */
+const TUNED = {
+  SMTP_POOL_SIZE: 8,
+  DELIVER_CONCURRENCY: 64,
+  DATABASE_POOL_SIZE: 20,
+};
+
+const TARGETS = { ratio: { op: '>=', value: 0.8 } } as const;
+
+const MAIL_DOMAIN = 'bench.invalid';
+const TAG = { warmup: 'bd-warm', timed: 'bd-timed' };
+
+/** The value the service gets: BENCH_ENV_<NAME> when given (the runner passes it on), else ours. */
+const tuned = (name: keyof typeof TUNED) => Number(process.env[`BENCH_ENV_${name}`] ?? TUNED[name]);
+
+interface Tuning {
+  poolSize: number;
+  concurrency: number;
+  databasePoolSize: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// 1. Customers, the sink, the messages' configuration.
+
+function serviceEnv(tuning: Tuning, sink: SmtpSinkHandle): Record<string, string> {
+  return {
+    SMTP_URL: sink.url,
+    SMTP_POOL_SIZE: String(tuning.poolSize),
+    DELIVER_CONCURRENCY: String(tuning.concurrency),
+    DATABASE_POOL_SIZE: String(tuning.databasePoolSize),
+    // Every message must go now: no customer's night, no cap deferring their 4 promotions.
+    QUIET_HOURS: 'off',
+    FREQUENCY_CAP: 'off',
+    MAIL_FROM: `Bench Shop <news@${MAIL_DOMAIN}>`,
+    PUBLIC_BASE_URL: `https://shop.${MAIL_DOMAIN}`,
+    COMPANY_NAME: 'Bench Co',
+    COMPANY_POSTAL_ADDRESS: '1 Bench Street, 75001 Paris',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+// 2. The ceiling: Nodemailer's pool, from this process, to the same sink.
+
+interface RawPhase {
+  sent: number;
+  wallMs: number;
+  perSec: number;
+  sink: SinkStats;
+  cpu: PartiesCpu;
+}
+
+async function rawPhase(
+  ctx: BenchContext,
+  sink: SmtpSinkHandle,
+  messages: BenchMessages,
+  tuning: Tuning,
+  emails: string[],
+  problems: string[],
+): Promise<RawPhase> {
+  const { build, messageId } = await rawMessageBuilder(ctx.root, messages.config, emails);
+  const transport = rawTransport(sink.host, sink.port, tuning.poolSize);
+  try {
+    const warm = await rawSend(
+      transport,
+      build,
+      { from: 0, to: SETTINGS.warmup },
+      tuning.concurrency,
+    );
+    if (warm.errors > 0)
+      throw new Error(`raw warm-up: ${warm.errors} error(s): ${warm.firstError}`);
+    await sink.reset();
+    const count = SETTINGS.messages;
+    ctx.log(
+      `raw Nodemailer pool: ${formatNumber(count)} messages, ${tuning.poolSize} connections, ` +
+        `${tuning.concurrency} sendMail calls in flight (after ${formatNumber(SETTINGS.warmup)} warm-up)…`,
+    );
+    const cpu = measureParties(undefined, { sink: sink.pid });
+    const result = await rawSend(
+      transport,
+      build,
+      { from: SETTINGS.warmup, to: SETTINGS.warmup + count },
+      tuning.concurrency,
+    );
+    const usage = cpu();
+    const stats = await sink.stats();
+    if (result.errors > 0)
+      problems.push(`raw: ${result.errors} send error(s): ${result.firstError}`);
+    checkSink('raw', stats, count, problems);
+    const sentIds = Array.from({ length: count }, (_, i) => messageId(SETTINGS.warmup + i));
+    checkIds('raw', sentIds, await sink.ids(), problems);
+    await sink.reset();
+    const perSec = perSecond(result.sent, result.wallMs);
+    ctx.log(
+      `raw: ${formatNumber(result.sent)} sent in ${formatNumber(result.wallMs / 1000, 2)} s → ` +
+        `${formatNumber(perSec)} messages/s; ${formatNumber(stats.bytes / Math.max(1, stats.accepted) / 1024, 1)} KiB ` +
+        `per message, ${stats.maxConnections} SMTP connection(s)`,
+    );
+    ctx.log(`raw CPU: ${describeParties(usage, { generator: 'bench process (sender)' })}`);
+    return { sent: result.sent, wallMs: result.wallMs, perSec, sink: stats, cpu: usage };
+  } finally {
+    transport.close();
+  }
+}
+
+function checkSink(what: string, stats: SinkStats, count: number, problems: string[]) {
+  if (stats.accepted !== count) {
+    problems.push(`${what}: the sink accepted ${stats.accepted} messages, not ${count}`);
+  }
+  if (stats.duplicates > 0) {
+    problems.push(`${what}: the sink got ${stats.duplicates} DUPLICATE Message-ID(s)`);
+  }
+  if (stats.withoutId > 0)
+    problems.push(`${what}: ${stats.withoutId} message(s) had no Message-ID`);
+}
+
+/** The sink got exactly the Message-IDs sent: none missing, none it should not have. */
+function checkIds(what: string, sent: string[], received: string[], problems: string[]) {
+  const got = new Set(received);
+  const expected = new Set(sent);
+  const missing = sent.filter((id) => !got.has(id)).length;
+  const unknown = received.filter((id) => !expected.has(id)).length;
+  if (missing > 0) problems.push(`${what}: ${missing} message(s) never reached the sink`);
+  if (unknown > 0) problems.push(`${what}: the sink got ${unknown} Message-ID(s) never sent`);
+}
+
+// 3. The pipeline: rows and jobs, the worker, the sink.
+
+async function startWorker(
+  ctx: BenchContext,
+  env: Record<string, string>,
+  messages: BenchMessages,
+) {
+  const service = await ctx.startService({ role: 'worker', name: 'delivery-worker', env });
+  const deadline = Date.now() + 60_000;
+  // A worker serves no /health: it is ready once its deliver worker is registered in Redis
+  // and it has stored the default templates.
+  for (;;) {
+    if (service.exited()) {
+      throw new Error(
+        `the worker exited at boot; end of ${service.logFile}:\n${tailOf(service.logFile)}`,
+      );
+    }
+    const registered = (await messages.deliverWorkers()) > 0;
+    const template = await withDatabase(ctx.databaseUrl, (client) =>
+      client.query(
+        `SELECT 1 FROM template_versions WHERE key = 'reinforcing-promotions.promotion'`,
+      ),
+    );
+    if (registered && template.rowCount) return service;
+    if (Date.now() > deadline) throw new Error('the worker was not ready within 60 s');
+    await sleep(200);
+  }
+}
+
+/** Creates the rows (one transaction, as MessagesService.insert) and adds their jobs. */
+async function createAndQueue(
+  ctx: BenchContext,
+  messages: BenchMessages,
+  tag: string,
+  count: number,
+  customerIds: string[],
+  sendAt: Date,
+) {
+  const requests = promotionRequests({ tag, count, customerIds, sendAt });
+  const scheduled = await withDatabase(ctx.databaseUrl, (client) =>
+    messages.insert(client, requests),
+  );
+  await messages.enqueue(scheduled);
+  return scheduled.map((m) => m.id);
+}
+
+interface SentFigures {
+  sent: number;
+  lastSentMs: number | null;
+  latencyMs: { p50: number; p90: number; p99: number; max: number } | null;
+  statuses: Record<string, number>;
+  retried: number;
+  possibleDuplicates: number;
+}
+
+async function sentFigures(ctx: BenchContext, tag: string): Promise<SentFigures> {
+  return withDatabase(ctx.databaseUrl, async (client) => {
+    const { rows } = await client.query<{
+      sent: string;
+      last_ms: number | null;
+      lat: number[] | null;
+      max_ms: number | null;
+      retried: string;
+      dup: string;
+    }>(
+      `SELECT count(*) FILTER (WHERE status = 'sent') AS sent,
+              extract(epoch FROM max(sent_at)) * 1000 AS last_ms,
+              percentile_disc(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP
+                (ORDER BY extract(epoch FROM sent_at - send_at) * 1000) AS lat,
+              extract(epoch FROM max(sent_at - send_at)) * 1000 AS max_ms,
+              count(*) FILTER (WHERE attempts > 1) AS retried,
+              count(*) FILTER (WHERE possible_duplicate) AS dup
+         FROM messages WHERE dedupe_key LIKE $1 || '.%'`,
+      [tag],
+    );
+    const statuses = await client.query<{ status: string; n: string }>(
+      `SELECT status || coalesce(' (' || reason || ')', '') AS status, count(*) AS n
+         FROM messages WHERE dedupe_key LIKE $1 || '.%' GROUP BY 1 ORDER BY 2 DESC`,
+      [tag],
+    );
+    const [row] = rows;
+    return {
+      sent: Number(row.sent),
+      lastSentMs: row.last_ms === null ? null : Number(row.last_ms),
+      latencyMs: row.lat
+        ? { p50: row.lat[0], p90: row.lat[1], p99: row.lat[2], max: Number(row.max_ms) }
+        : null,
+      statuses: Object.fromEntries(statuses.rows.map((r) => [r.status, Number(r.n)])),
+      retried: Number(row.retried),
+      possibleDuplicates: Number(row.dup),
+    };
+  });
+}
+
+/** Polls the table until `count` rows of the tag are `sent` (the sink answers before the UPDATE). */
+async function waitForSentRows(ctx: BenchContext, tag: string, count: number, ms: number) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const figures = await sentFigures(ctx, tag);
+    if (figures.sent >= count || Date.now() > deadline) return figures;
+    await sleep(100);
+  }
+}
+
+const describeStatuses = (statuses: Record<string, number>) =>
+  Object.entries(statuses)
+    .map(([status, n]) => `${formatNumber(n)} ${status}`)
+    .join(', ');
+
+interface PipelinePhase {
+  perSec: number;
+  wallMs: number;
+  sendAt: Date;
+  addedLateMs: number;
+  setupMs: number;
+  figures: SentFigures;
+  sink: SinkStats;
+  cpu: PartiesCpu;
+  activity: { state: string; sessions: number }[];
+}
+
+async function pipelinePhase(
+  ctx: BenchContext,
+  sink: SmtpSinkHandle,
+  messages: BenchMessages,
+  worker: RunningService,
+  customerIds: string[],
+  problems: string[],
+): Promise<PipelinePhase> {
+  const alive = () =>
+    worker.exited() ? `the worker exited; end of its log:\n${tailOf(worker.logFile)}` : null;
+
+  // Warm-up: due at once, through the whole path.
+  await createAndQueue(ctx, messages, TAG.warmup, SETTINGS.warmup, customerIds, new Date());
+  const warm = await waitForSink(sink, SETTINGS.warmup, { ...SETTINGS, alive });
+  if (warm.stoppedEarly) throw new Error(`pipeline warm-up stopped: ${warm.stoppedEarly}`);
+  const warmRows = await waitForSentRows(ctx, TAG.warmup, SETTINGS.warmup, 10_000);
+  if (warmRows.sent !== SETTINGS.warmup) {
+    throw new Error(`pipeline warm-up: ${describeStatuses(warmRows.statuses)}`);
+  }
+  await sink.reset();
+
+  // The timed messages, all due at one instant a little ahead: rows and delayed jobs are in
+  // place before it, as for a campaign scheduled in advance. The clock starts at that instant.
+  const count = SETTINGS.messages;
+  const sendAt = new Date(Date.now() + SETTINGS.leadMs);
+  const setupStarted = Date.now();
+  const ids = await createAndQueue(ctx, messages, TAG.timed, count, customerIds, sendAt);
+  const setupMs = Date.now() - setupStarted;
+  const addedLateMs = Math.max(0, Date.now() - sendAt.getTime());
+  ctx.log(
+    `pipeline: ${formatNumber(count)} messages created and queued in ${formatNumber(setupMs / 1000, 1)} s ` +
+      `(not timed), all due at ${sendAt.toISOString()}`,
+  );
+  if (addedLateMs > 0) {
+    ctx.log(
+      `WARNING: the jobs were added ${formatNumber(addedLateMs)} ms after the send time: ` +
+        'raise SETTINGS.leadMs; the figures count that time against the pipeline',
+    );
+  }
+  await sleep(sendAt.getTime() - Date.now());
+
+  const sampler = await sampleActivity(ctx.databaseUrl);
+  let activity: { state: string; sessions: number }[] = [];
+  let cpu: PartiesCpu;
+  let waited: Awaited<ReturnType<typeof waitForSink>>;
+  try {
+    const measure = measureParties(worker.pid, { sink: sink.pid });
+    waited = await waitForSink(sink, count, { ...SETTINGS, alive });
+    cpu = measure({ postgresPids: await sampler.pids() });
+  } finally {
+    activity = (await sampler.stop()).shares;
+  }
+  if (waited.stoppedEarly) problems.push(`pipeline stopped early: ${waited.stoppedEarly}`);
+  const figures = await waitForSentRows(ctx, TAG.timed, count, 10_000);
+  const stats = await sink.stats();
+
+  // Every message sent once: as many `sent` rows, as many distinct Message-IDs, the same ones.
+  checkSink('pipeline', stats, count, problems);
+  if (figures.sent !== count) {
+    problems.push(
+      `pipeline: ${formatNumber(figures.sent)} of ${formatNumber(count)} messages sent; ` +
+        describeStatuses(figures.statuses),
+    );
+  }
+  if (figures.possibleDuplicates > 0) {
+    problems.push(`pipeline: ${figures.possibleDuplicates} message(s) flagged possible_duplicate`);
+  }
+  const messageIds = ids.map((id) => `<${id}@${MAIL_DOMAIN}>`);
+  checkIds('pipeline', messageIds, await sink.ids(), problems);
+  await sink.reset();
+
+  const lastSentMs = figures.lastSentMs ?? waited.stats.lastAt ?? Date.now();
+  const wallMs = lastSentMs - sendAt.getTime();
+  const perSec = perSecond(figures.sent, wallMs);
+  const lat = figures.latencyMs;
+  ctx.log(
+    `pipeline: ${formatNumber(figures.sent)} sent in ${formatNumber(wallMs / 1000, 2)} s → ` +
+      `${formatNumber(perSec)} messages/s; sent_at − send_at ` +
+      (lat
+        ? `p50 ${formatNumber(lat.p50)} ms, p90 ${formatNumber(lat.p90)} ms, p99 ${formatNumber(lat.p99)} ms`
+        : 'n/a') +
+      `; ${formatNumber(stats.bytes / Math.max(1, stats.accepted) / 1024, 1)} KiB per message, ` +
+      `${stats.maxConnections} SMTP connection(s); ${figures.retried} retried`,
+  );
+  ctx.log(`pipeline statuses: ${describeStatuses(figures.statuses)}`);
+  ctx.log(`pipeline CPU: ${describeParties(cpu, { service: 'worker' })}`);
+  ctx.log(`pipeline Postgres sessions (average count): ${describeActivity(activity)}`);
+  return { perSec, wallMs, sendAt, addedLateMs, setupMs, figures, sink: stats, cpu, activity };
+}
+
+// 4. The section.
+
+function figuresOf(pipeline: PipelinePhase, raw: RawPhase, tuning: Tuning): Figure[] {
+  const perMessageMs = (percent: number | null, cpu: PartiesCpu, count: number) =>
+    percent === null || count === 0 ? null : ((percent / 100) * cpu.usage.seconds * 1000) / count;
+  const lat = pipeline.figures.latencyMs;
+  const label = `(pool ${tuning.poolSize}, ${tuning.concurrency} in flight)`;
+  return [
+    {
+      key: 'pipelineMessagesPerSec',
+      label: `pipeline: messages/s ${label}`,
+      value: pipeline.perSec,
+      unit: 'msg/s',
+    },
+    {
+      key: 'pipelineLatencyP50Ms',
+      label: 'pipeline: sent_at − send_at p50',
+      value: lat?.p50 ?? null,
+      unit: 'ms',
+    },
+    {
+      key: 'pipelineLatencyP99Ms',
+      label: 'pipeline: sent_at − send_at p99',
+      value: lat?.p99 ?? null,
+      unit: 'ms',
+    },
+    {
+      key: 'pipelineWorkerCpuMs',
+      label: 'pipeline: worker CPU per message',
+      value: perMessageMs(pipeline.cpu.usage.servicePercent, pipeline.cpu, pipeline.figures.sent),
+      unit: 'ms',
+      digits: 2,
+    },
+    {
+      key: 'pipelinePostgresCpuMs',
+      label: 'pipeline: Postgres CPU per message',
+      value: perMessageMs(pipeline.cpu.usage.postgresPercent, pipeline.cpu, pipeline.figures.sent),
+      unit: 'ms',
+      digits: 2,
+    },
+    {
+      key: 'pipelineRedisCpuMs',
+      label: 'pipeline: Redis CPU per message',
+      value: perMessageMs(pipeline.cpu.usage.redisPercent, pipeline.cpu, pipeline.figures.sent),
+      unit: 'ms',
+      digits: 2,
+    },
+    {
+      key: 'rawMessagesPerSec',
+      label: `raw Nodemailer pool ${label}`,
+      value: raw.perSec,
+      unit: 'msg/s',
+    },
+    {
+      key: 'rawSenderCpuMs',
+      label: 'raw: sender CPU per message',
+      value: perMessageMs(raw.cpu.usage.generatorPercent, raw.cpu, raw.sent),
+      unit: 'ms',
+      digits: 2,
+    },
+    {
+      key: 'ratioPipelineToRaw',
+      label: 'ratio pipeline ÷ raw',
+      value: pipeline.perSec / raw.perSec,
+      unit: '×',
+      digits: 2,
+      target: TARGETS.ratio,
+    },
+  ];
+}
+
+async function run(ctx: BenchContext): Promise<SectionResult> {
+  const problems: string[] = [];
+  const tuning: Tuning = {
+    poolSize: tuned('SMTP_POOL_SIZE'),
+    concurrency: tuned('DELIVER_CONCURRENCY'),
+    databasePoolSize: tuned('DATABASE_POOL_SIZE'),
+  };
+
+  let started = performance.now();
+  const customers = await withDatabase(ctx.databaseUrl, async (client) => {
+    const ids = await seedCustomers(client, SETTINGS.customers, 'bd');
+    const emails = await client.query<{ email: string }>('SELECT email FROM customers ORDER BY id');
+    return { ids, emails: emails.rows.map((row) => row.email) };
+  });
+  ctx.log(
+    `seeded ${formatNumber(customers.ids.length)} customers (marketing consent, 8 time zones) ` +
+      `in ${formatNumber(performance.now() - started)} ms`,
+  );
+
+  const sink = await startSmtpSink(ctx);
+  ctx.log(`SMTP sink on ${sink.url} (pid ${sink.pid}): accepts everything, counts Message-IDs`);
+  const env = serviceEnv(tuning, sink);
+  const messages = await benchMessages(ctx, await benchConfig(ctx, env));
+  ctx.defer(() => messages.close());
+
+  const raw = await rawPhase(ctx, sink, messages, tuning, customers.emails, problems);
+
+  started = performance.now();
+  const worker = await startWorker(ctx, env, messages);
+  ctx.log(
+    `worker ready in ${formatNumber(performance.now() - started)} ms: SMTP_POOL_SIZE=${tuning.poolSize}, ` +
+      `DELIVER_CONCURRENCY=${tuning.concurrency}, DATABASE_POOL_SIZE=${tuning.databasePoolSize}, ` +
+      'QUIET_HOURS=off and FREQUENCY_CAP=off (so neither defers the benchmark’s 4 promotions per customer); ' +
+      'each sent message also stores a message.sent event that the same worker evaluates',
+  );
+  const pipeline = await pipelinePhase(ctx, sink, messages, worker, customers.ids, problems);
+  await worker.stop();
+  ctx.log(
+    `pipeline ÷ raw: ${formatNumber(pipeline.perSec / raw.perSec, 2)} ` +
+      `(target ${TARGETS.ratio.op} ${TARGETS.ratio.value})`,
+  );
+
+  return {
+    figures: figuresOf(pipeline, raw, tuning),
+    problems,
+    details: {
+      settings: SETTINGS,
+      tuning,
+      pipeline: {
+        messagesPerSec: pipeline.perSec,
+        wallMs: pipeline.wallMs,
+        sendAt: pipeline.sendAt,
+        setupMs: pipeline.setupMs,
+        addedLateMs: pipeline.addedLateMs,
+        ...pipeline.figures,
+        sink: pipeline.sink,
+        cpu: pipeline.cpu,
+        postgresSessions: pipeline.activity,
+      },
+      raw,
+    },
+  };
+}
+
+export const deliveryBench: BenchSection = {
+  name: 'delivery',
+  title: 'Delivery: pooled SMTP through the worker vs a raw Nodemailer pool',
+  run,
+};

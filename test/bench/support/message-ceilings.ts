@@ -1,0 +1,135 @@
+import { JobsOptions, Queue } from 'bullmq';
+import { Pool } from 'pg';
+import { redisOptions } from '../../../src/common/redis/redis-options';
+import type { MessageRequest } from '../../../src/messaging/messages/message-request';
+import { Timed, timedChunks } from './ceilings';
+import { CpuFilter } from './cpu-usage';
+import { POSTGRES_PIDS_SQL } from './pg-activity';
+
+/**
+ * What Postgres and Redis manage on their own for the scheduling path of MessagesService:
+ * the multi-row message insert, its history rows, and the delayed `deliver` jobs, run
+ * straight from here. The statements copy MessagesService.insertPage and recordStatusChanges:
+ * keep them in step when the service changes how it writes.
+ */
+
+/** The service's INSERT, without the RETURNING it needs to answer its callers. */
+const INSERT_MESSAGES = `INSERT INTO messages (id, dedupe_key, customer_id, recipient, module, kind, class, priority,
+                         template_key, context, send_at, window_start, window_end, expires_at,
+                         rule_id, goal_event, status)
+   SELECT gen_random_uuid(), * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                        $6::text[], $7::int[], $8::text[], $9::jsonb[], $10::timestamptz[], $11::text[],
+                        $12::text[], $13::timestamptz[], $14::uuid[], $15::text[], $16::text[])
+   ON CONFLICT (dedupe_key) DO NOTHING`;
+
+const INSERT_HISTORY = `INSERT INTO message_status_changes (message_id, status, reason, detail)
+   SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`;
+
+/** The parameters of INSERT_MESSAGES for a page, as the service builds them. */
+function messageColumns(page: MessageRequest[]): unknown[] {
+  const col = <T>(pick: (r: MessageRequest) => T) => page.map(pick);
+  return [
+    col((r) => r.dedupeKey),
+    col((r) => r.customerId),
+    col((r) => r.recipient ?? null),
+    col((r) => r.module),
+    col((r) => r.kind),
+    col((r) => r.class),
+    col((r) => r.priority ?? 50),
+    col((r) => r.templateKey),
+    col((r) => JSON.stringify(r.context ?? {})),
+    col((r) => r.sendAt),
+    col((r) => r.sendWindow?.start ?? null),
+    col((r) => r.sendWindow?.end ?? null),
+    col((r) => r.expiresAt ?? null),
+    col((r) => r.ruleId ?? null),
+    col((r) => r.goalEvent ?? null),
+    col((r) => r.status ?? 'scheduled'),
+  ];
+}
+
+const ourPostgres = (pool: Pool) => async (): Promise<CpuFilter> => {
+  const { rows } = await pool.query<{ pid: number }>(POSTGRES_PIDS_SQL);
+  return { postgresPids: new Set(rows.map((row) => row.pid)) };
+};
+
+async function withPool<T>(databaseUrl: string, size: number, work: (pool: Pool) => Promise<T>) {
+  const pool = new Pool({ connectionString: databaseUrl, max: size });
+  try {
+    await Promise.all(Array.from({ length: size }, () => pool.query('SELECT 1')));
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** One multi-row statement per page, `concurrency` at a time. */
+function rawStatements<T>(
+  databaseUrl: string,
+  pages: T[],
+  concurrency: number,
+  statement: (page: T) => { text: string; values: unknown[] },
+): Promise<Timed> {
+  return withPool(databaseUrl, concurrency, async (pool) => {
+    let count = 0;
+    const timed = await timedChunks(
+      pages,
+      concurrency,
+      async (page) => {
+        const { text, values } = statement(page);
+        count += (await pool.query(text, values)).rowCount ?? 0;
+      },
+      ourPostgres(pool),
+    );
+    return { count, ...timed };
+  });
+}
+
+export const rawInsertMessages = (
+  databaseUrl: string,
+  pages: MessageRequest[][],
+  concurrency: number,
+) =>
+  rawStatements(databaseUrl, pages, concurrency, (page) => ({
+    text: INSERT_MESSAGES,
+    values: messageColumns(page),
+  }));
+
+/** A `scheduled` history row per message, as the service records with every insert. */
+export const rawInsertHistory = (databaseUrl: string, idPages: string[][], concurrency: number) =>
+  rawStatements(databaseUrl, idPages, concurrency, (ids) => ({
+    text: INSERT_HISTORY,
+    values: [ids, ids.map(() => 'scheduled'), ids.map(() => null), ids.map(() => null)],
+  }));
+
+export interface DeliverJob {
+  name: string;
+  data: object;
+  opts: JobsOptions;
+}
+
+/** BullMQ addBulk of delayed `deliver`-shaped jobs, on a queue of its own that no worker reads. */
+export async function rawAddDeliverJobs(
+  redisUrl: string,
+  prefix: string,
+  pages: DeliverJob[][],
+  concurrency: number,
+): Promise<Timed> {
+  const queue = new Queue('bench-ceiling-deliver', {
+    connection: redisOptions(redisUrl, 'producer'),
+    prefix,
+  });
+  let lastError: Error | undefined;
+  queue.on('error', (error) => (lastError = error));
+  try {
+    await queue.waitUntilReady();
+    let count = 0;
+    const timed = await timedChunks(pages, concurrency, async (jobs) => {
+      count += (await queue.addBulk(jobs)).length;
+    });
+    if (lastError) throw lastError;
+    return { count, ...timed };
+  } finally {
+    await queue.close();
+  }
+}
