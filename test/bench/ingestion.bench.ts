@@ -15,6 +15,7 @@ import {
   generateBatches,
 } from './support/event-mix';
 import { LoadResult, loadProblems, runLoad } from './support/load';
+import { runPacedLoad } from './support/paced-load';
 import { observed, PhaseLoad } from './support/observe';
 import { describeActivity, transactionStats } from './support/pg-activity';
 import { withDatabase } from './support/scratch-db';
@@ -310,8 +311,9 @@ async function singlePhase(ctx: BenchContext, runTag: string, problems: string[]
   const answers = { accepted: 0, duplicate: 0, other: new Map<number, string>() };
   // A fixed number of requests rather than a duration: the load then ends with every request
   // answered, so what the API stored can be checked against what it answered.
+  // Evenly spaced requests at the rate (open loop), timed from when each was due.
   const load = (durationSec: number) =>
-    runLoad({
+    runPacedLoad({
       url: service.baseUrl,
       method: 'POST',
       path: '/v1/events',
@@ -323,18 +325,17 @@ async function singlePhase(ctx: BenchContext, runTag: string, problems: string[]
         } else if (body.includes('"status":"accepted"')) answers.accepted++;
         else answers.duplicate++;
       },
-      connections: single.connections,
-      overallRate: single.rate,
+      rate: single.rate,
       amount: single.rate * durationSec,
+      maxSockets: single.connections,
       maxFailures: 50,
-      deadlineSec: 3 * durationSec + 10,
     });
 
   const warmupLoad = await load(single.warmupSec);
   const warmup = { load: warmupLoad, accepted: answers.accepted };
   ctx.log(
-    `single: POST /v1/events at ${single.rate} requests/s for ${single.durationSec} s, ` +
-      `${single.connections} connections (after ${single.warmupSec} s of warm-up)…`,
+    `single: POST /v1/events at ${single.rate} evenly spaced requests/s for ${single.durationSec} s, ` +
+      `up to ${single.connections} connections (after ${single.warmupSec} s of warm-up)…`,
   );
   const phase = await observed(ctx, service.pid, () => load(single.durationSec));
   await service.stop();

@@ -77,7 +77,9 @@ function rawStatements<T>(
       concurrency,
       async (page) => {
         const { text, values } = statement(page);
-        count += (await pool.query(text, values)).rowCount ?? 0;
+        // Not `count += await …`: that reads `count` before the await and loses the others' rows.
+        const result = await pool.query(text, values);
+        count += result.rowCount ?? 0;
       },
       ourPostgres(pool),
     );
@@ -125,7 +127,8 @@ export async function rawAddDeliverJobs(
     await queue.waitUntilReady();
     let count = 0;
     const timed = await timedChunks(pages, concurrency, async (jobs) => {
-      count += (await queue.addBulk(jobs)).length;
+      const added = await queue.addBulk(jobs);
+      count += added.length;
     });
     if (lastError) throw lastError;
     return { count, ...timed };

@@ -29,6 +29,8 @@ export async function benchConfig(ctx: BenchContext, env: Record<string, string>
     REDIS_URL: ctx.redisUrl,
     QUEUE_PREFIX: ctx.queuePrefix,
     TOKEN_SECRET: randomBytes(32).toString('hex'),
+    COMPANY_NAME: 'Bench Co',
+    COMPANY_POSTAL_ADDRESS: '1 Bench Street, 75001 Paris',
     // The benchmark adds 1,000 jobs at a time to a busy Redis: give it time rather than fail.
     QUEUE_ADD_TIMEOUT_MS: '30000',
     ...env,

@@ -31,6 +31,11 @@ export interface SinkStats {
   openConnections: number;
   /** Most connections open at once since the last reset (the client's pool size). */
   maxConnections: number;
+  /**
+   * Sum over connections of the time spent inside a mail transaction (MAIL FROM to the reply
+   * to DATA), in ms: divided by the wall time, how many connections were busy on average.
+   */
+  transactionMs: number;
 }
 
 let ids = new Set<string>();
@@ -43,7 +48,10 @@ const fresh = () => ({
   firstAt: null as number | null,
   lastAt: null as number | null,
   maxConnections: 0,
+  transactionMs: 0,
 });
+/** When each connection's current mail transaction began (MAIL FROM). */
+const transactionStart = new Map<string, number>();
 let counts = fresh();
 let queueId = 0;
 
@@ -59,7 +67,12 @@ const server = new SMTPServer({
     counts.maxConnections = Math.max(counts.maxConnections, server.connections.size);
     callback();
   },
-  onData: (stream: SMTPServerDataStream, _session, callback) => {
+  onMailFrom: (_address, session, callback) => {
+    transactionStart.set(session.id, performance.now());
+    callback();
+  },
+  onClose: (session) => transactionStart.delete(session.id),
+  onData: (stream: SMTPServerDataStream, session, callback) => {
     let head = '';
     let bytes = 0;
     stream.on('data', (chunk: Buffer) => {
@@ -74,6 +87,8 @@ const server = new SMTPServer({
       counts.bytes += bytes;
       counts.firstAt ??= now;
       counts.lastAt = now;
+      const began = transactionStart.get(session.id);
+      if (began !== undefined) counts.transactionMs += performance.now() - began;
       if (!messageId) counts.withoutId++;
       else if (ids.has(messageId)) counts.duplicates++;
       else {
