@@ -1,5 +1,4 @@
 import { EntityManager } from 'typeorm';
-import { emailHash } from '../../customers/email-hash';
 import type { DeliveryFacts } from '../policy/delivery-decision';
 import type { FrequencyCap } from '../policy/frequency-cap';
 import type { LocalWindow } from '../policy/quiet-hours';
@@ -46,81 +45,79 @@ const CUSTOMER_COLUMNS = `c.email AS c_email, c.erased_at IS NOT NULL AS c_erase
   CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.external_id, 'name', a.name,
     'ownerEmail', a.owner_email, 'ownerName', a.owner_name, 'attributes', a.attributes) END AS c_account`;
 
+/** What the facts query adds to the message row. */
+interface FactColumns {
+  suppression: 'all' | 'marketing' | null;
+  open_case: boolean;
+  goal_met: boolean;
+  recent: Date[];
+  competing: boolean;
+}
+
+export type MessageWithFacts = MessageToDeliver & FactColumns;
+
 /**
- * Locks the message row and, for a message about a customer, the customer's row too (FOR NO
- * KEY UPDATE): one customer's deliveries take turns, so the frequency cap is counted and
- * claimed atomically. One round trip in the common case. Null when there is no such message.
+ * The message, its customer and everything that may have changed since it was scheduled,
+ * in one round trip and without locks. The suppression is looked up by the SHA-256 of the
+ * trimmed, lower-cased address, computed in SQL exactly as `emailHash` does in code.
  */
-export async function lockMessage(em: EntityManager, id: string): Promise<MessageToDeliver | null> {
-  const [withCustomer] = await em.query<MessageToDeliver[]>(
-    `SELECT ${MESSAGE_COLUMNS}, ${CUSTOMER_COLUMNS}
-       FROM messages m JOIN customers c ON c.id = m.customer_id LEFT JOIN accounts a ON a.id = c.account_id
-      WHERE m.id = $1
-      FOR UPDATE OF m FOR NO KEY UPDATE OF c`,
+export async function readForDelivery(
+  q: Pick<EntityManager, 'query'>,
+  id: string,
+  now: Date,
+  capWindowMs: number,
+): Promise<MessageWithFacts | null> {
+  const [row] = await q.query<MessageWithFacts[]>(
+    `SELECT ${MESSAGE_COLUMNS}, ${CUSTOMER_COLUMNS},
+       (SELECT CASE WHEN bool_or(s.scope = 'all') THEN 'all' WHEN count(*) > 0 THEN 'marketing' END
+          FROM suppressions s
+         WHERE s.email_hash = encode(sha256(convert_to(lower(btrim(COALESCE(m.recipient, c.email))), 'UTF8')), 'hex')
+       ) AS suppression,
+       (m.customer_id IS NOT NULL AND EXISTS (
+          SELECT 1 FROM cases k WHERE k.customer_id = m.customer_id AND k.status = 'open')) AS open_case,
+       (m.goal_event IS NOT NULL AND EXISTS (
+          SELECT 1 FROM events e WHERE e.customer_id = m.customer_id AND e.type = m.goal_event
+             AND e.occurred_at >= m.created_at)) AS goal_met,
+       ARRAY(SELECT COALESCE(o.sent_at, o.updated_at) FROM messages o
+              WHERE o.customer_id = m.customer_id AND o.class = 'marketing' AND o.id <> m.id
+                AND (o.status = 'sending'
+                     OR (o.status = 'sent' AND o.sent_at > $2::timestamptz - make_interval(secs => $3::double precision / 1000)))
+       ) AS recent,
+       (m.class = 'marketing' AND EXISTS (
+          SELECT 1 FROM messages o WHERE o.customer_id = m.customer_id AND o.class = 'marketing'
+             AND o.status = 'scheduled' AND o.send_at <= $2 AND o.priority > m.priority AND o.id <> m.id)) AS competing
+     FROM messages m
+     LEFT JOIN customers c ON c.id = m.customer_id
+     LEFT JOIN accounts a ON a.id = c.account_id
+    WHERE m.id = $1`,
+    [id, now, capWindowMs],
+  );
+  return row ?? null;
+}
+
+/**
+ * Locks the message and its customer (FOR NO KEY UPDATE): one customer's marketing
+ * deliveries take turns, so the frequency cap is counted and claimed atomically. Read the
+ * facts after this, in the same transaction: that read's snapshot then sees every claim
+ * that committed before ours.
+ */
+export async function lockMessageAndCustomer(q: Pick<EntityManager, 'query'>, id: string) {
+  await q.query(
+    `SELECT 1 FROM messages m JOIN customers c ON c.id = m.customer_id
+      WHERE m.id = $1 FOR UPDATE OF m FOR NO KEY UPDATE OF c`,
     [id],
   );
-  if (withCustomer) return withCustomer;
-  const [alone] = await em.query<MessageToDeliver[]>(
-    `SELECT ${MESSAGE_COLUMNS}, NULL AS c_email, NULL AS c_erased, NULL AS c_consent, NULL AS c_timezone,
-            NULL AS c_profile, NULL AS c_account
-       FROM messages m WHERE m.id = $1 AND m.customer_id IS NULL FOR UPDATE OF m`,
-    [id],
-  );
-  return alone ?? null;
 }
 
 /** The address the message goes to: an explicit recipient, else the customer's email. */
 export const recipientOf = (m: MessageToDeliver) => m.recipient ?? m.c_email;
 
-/**
- * Everything that may have changed since the message was scheduled, read in one round trip
- * inside the delivery transaction, after the locks are held (so it sees every claim that
- * committed before ours).
- */
-export async function loadDeliveryFacts(
-  em: EntityManager,
-  m: MessageToDeliver,
+/** The facts the pure decision reads, from the row `readForDelivery` returned. */
+export function deliveryFacts(
+  m: MessageWithFacts,
   now: Date,
   policy: { quietHours: LocalWindow | null; cap: FrequencyCap | null },
-): Promise<DeliveryFacts> {
-  const address = recipientOf(m);
-  const capWindowMs = policy.cap?.windowMs ?? 0;
-  const [row] = await em.query<
-    {
-      suppression: 'all' | 'marketing' | null;
-      open_case: boolean;
-      goal_met: boolean;
-      recent: Date[];
-      competing: boolean;
-    }[]
-  >(
-    `SELECT
-       (SELECT CASE WHEN bool_or(scope = 'all') THEN 'all' WHEN count(*) > 0 THEN 'marketing' END
-          FROM suppressions WHERE email_hash = $2) AS suppression,
-       ($1::bigint IS NOT NULL AND EXISTS (
-          SELECT 1 FROM cases WHERE customer_id = $1 AND status = 'open')) AS open_case,
-       ($3::text IS NOT NULL AND EXISTS (
-          SELECT 1 FROM events WHERE customer_id = $1 AND type = $3 AND occurred_at >= $4)) AS goal_met,
-       ARRAY(SELECT COALESCE(sent_at, updated_at) FROM messages
-              WHERE $1::bigint IS NOT NULL AND customer_id = $1 AND class = 'marketing' AND id <> $5
-                AND (status = 'sending'
-                     OR (status = 'sent' AND sent_at > $6::timestamptz - make_interval(secs => $7::double precision / 1000)))
-       ) AS recent,
-       ($1::bigint IS NOT NULL AND $9 = 'marketing' AND EXISTS (
-          SELECT 1 FROM messages WHERE customer_id = $1 AND class = 'marketing' AND status = 'scheduled'
-             AND send_at <= $6 AND priority > $8 AND id <> $5)) AS competing`,
-    [
-      m.customer_id,
-      address ? emailHash(address) : '',
-      m.goal_event,
-      m.created_at,
-      m.id,
-      now,
-      capWindowMs,
-      m.priority,
-      m.class,
-    ],
-  );
+): DeliveryFacts {
   return {
     now,
     message: {
@@ -135,12 +132,12 @@ export async function loadDeliveryFacts(
       m.customer_id === null
         ? null
         : { erased: !!m.c_erased, marketingConsent: !!m.c_consent, timezone: m.c_timezone },
-    suppression: row.suppression,
-    openCase: row.open_case,
-    goalMet: row.goal_met,
+    suppression: m.suppression,
+    openCase: m.open_case,
+    goalMet: m.goal_met,
     quietHours: policy.quietHours,
     cap: policy.cap,
-    recentMarketingSends: row.recent.map((d) => new Date(d)),
-    competingHigherPriorityDue: row.competing,
+    recentMarketingSends: m.recent.map((d) => new Date(d)),
+    competingHigherPriorityDue: m.competing,
   };
 }

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { signToken } from '../../common/auth/link-tokens';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { emailHash } from '../../customers/email-hash';
 import { EngineEvents } from '../../events/engine-events';
-import { recordStatusChanges } from '../messages/message-history';
 import { decideDelivery, DeliveryDecision } from '../policy/delivery-decision';
 import { FrequencyCap, parseFrequencyCap } from '../policy/frequency-cap';
 import { LocalWindow, parseQuietHours } from '../policy/quiet-hours';
@@ -17,7 +16,14 @@ import {
   OutgoingMail,
   TransportError,
 } from '../transport/mail-transport';
-import { loadDeliveryFacts, lockMessage, MessageToDeliver, recipientOf } from './delivery-facts';
+import {
+  deliveryFacts,
+  lockMessageAndCustomer,
+  MessageToDeliver,
+  MessageWithFacts,
+  readForDelivery,
+  recipientOf,
+} from './delivery-facts';
 import { DeliveryMetrics } from './delivery-metrics';
 import { UNSUBSCRIBE_PURPOSE } from '../unsubscribe/unsubscribe-token';
 
@@ -51,84 +57,121 @@ export class DeliveryService {
     this.cap = parseFrequencyCap(config.frequencyCap);
   }
 
-  /** Re-checks the message and, if it may go now, takes it (`scheduled` → `sending`). */
+  /**
+   * Re-checks the message and, if it may go now, takes it (`scheduled` → `sending`) by
+   * compare-and-set. Most messages cost two round trips: one read of the message with every
+   * fact, one conditional update. A marketing message under a frequency cap is decided under
+   * its customer's row lock instead, so that two workers cannot both take the last free slot.
+   */
   async claim(messageId: string): Promise<Claim> {
     const now = this.clock.now();
-    return this.db.transaction(async (em) => {
-      const message = await lockMessage(em, messageId);
-      if (!message) return { kind: 'gone' } as const;
-      const stuck =
-        message.status === 'sending' && message.locked_until !== null && message.locked_until < now;
-      if (message.status === 'sending' && !stuck && message.locked_until) {
-        // Another worker holds it (or held it and died); look again when its lock runs out.
-        return { kind: 'later', until: message.locked_until, reason: 'locked' } as const;
-      }
-      if (message.status !== 'scheduled' && !stuck) return { kind: 'gone' } as const;
-      if (message.send_at > now)
-        return { kind: 'later', until: message.send_at, reason: 'not_due' } as const;
-
-      const address = recipientOf(message);
-      const staffRecipient = message.recipient !== null;
-      const facts = await loadDeliveryFacts(em, message, now, {
-        // Notices to staff (support desk, sales rep) are not bound by the customer's night.
-        quietHours: staffRecipient ? null : this.quietHours,
-        cap: this.cap,
+    const capWindowMs = this.cap?.windowMs ?? 0;
+    const read = await readForDelivery(this.db, messageId, now, capWindowMs);
+    if (!read) return { kind: 'gone' };
+    const early = this.settledBeforeDecision(read, now);
+    if (early) return early;
+    if (read.class === 'marketing' && this.cap && read.customer_id !== null) {
+      return this.db.transaction(async (em) => {
+        await lockMessageAndCustomer(em, messageId);
+        const locked = await readForDelivery(em, messageId, now, capWindowMs);
+        if (!locked) return { kind: 'gone' } as const;
+        return this.settledBeforeDecision(locked, now) ?? this.decideAndApply(em, locked, now);
       });
-      if (staffRecipient && facts.customer) facts.customer.timezone = null;
-      const decision: DeliveryDecision =
-        address === null ? { action: 'cancel', reason: 'erased' } : decideDelivery(facts);
+    }
+    return this.decideAndApply(this.db, read, now);
+  }
 
-      switch (decision.action) {
-        case 'send':
-          await em.query(
-            `WITH claimed AS (
-               UPDATE messages SET status = 'sending', attempts = attempts + 1, reason = NULL,
-                      locked_until = $2::timestamptz + make_interval(secs => $3::double precision / 1000),
-                      possible_duplicate = possible_duplicate OR $4, updated_at = now()
-                WHERE id = $1 RETURNING id)
-             INSERT INTO message_status_changes (message_id, status, reason)
-             SELECT id, 'sending', $5 FROM claimed`,
-            [
-              message.id,
-              now,
-              this.config.delivery.sendingLockMs,
-              stuck,
-              stuck ? 'released_after_lock_expired' : null,
-            ],
-          );
-          if (stuck) this.metrics.possibleDuplicates.inc();
-          return { kind: 'send', message, address: address!, reclaimed: stuck } as const;
-        case 'defer':
-          await em.query(
-            `UPDATE messages SET status = 'scheduled', send_at = $2, reason = $3, locked_until = NULL, updated_at = now()
-              WHERE id = $1`,
-            [message.id, decision.until, decision.reason],
-          );
-          await recordStatusChanges(em, [
-            {
-              messageId: message.id,
-              status: 'deferred',
-              reason: decision.reason,
-              detail: decision.until.toISOString(),
-            },
-          ]);
-          this.metrics.deferred.inc({ reason: decision.reason });
-          return { kind: 'later', until: decision.until, reason: decision.reason } as const;
-        case 'suppress':
-        case 'cancel': {
-          const status = decision.action === 'suppress' ? 'suppressed' : 'cancelled';
-          await em.query(
-            `UPDATE messages SET status = $2, reason = $3, locked_until = NULL, updated_at = now() WHERE id = $1`,
-            [message.id, status, decision.reason],
-          );
-          await recordStatusChanges(em, [
-            { messageId: message.id, status, reason: decision.reason },
-          ]);
-          this.metrics.finished.inc({ status, module: message.module });
-          return { kind: 'finished', status, reason: decision.reason } as const;
-        }
-      }
+  /** A message that is not ours to decide on (gone, held by another worker, not yet due). */
+  private settledBeforeDecision(message: MessageWithFacts, now: Date): Claim | null {
+    if (message.status === 'sending' && message.locked_until && message.locked_until >= now) {
+      // Another worker holds it (or held it and died); look again when its lock runs out.
+      return { kind: 'later', until: message.locked_until, reason: 'locked' };
+    }
+    if (message.status !== 'scheduled' && message.status !== 'sending') return { kind: 'gone' };
+    if (message.send_at > now) return { kind: 'later', until: message.send_at, reason: 'not_due' };
+    return null;
+  }
+
+  /**
+   * Decides (a pure function) and records the decision. Every write is conditional on the
+   * status read, so of two workers racing for one message exactly one moves it.
+   */
+  private async decideAndApply(
+    q: Pick<EntityManager, 'query'>,
+    message: MessageWithFacts,
+    now: Date,
+  ): Promise<Claim> {
+    const stuck = message.status === 'sending';
+    const address = recipientOf(message);
+    const staffRecipient = message.recipient !== null;
+    const facts = deliveryFacts(message, now, {
+      // Notices to staff (support desk, sales rep) are not bound by the customer's night.
+      quietHours: staffRecipient ? null : this.quietHours,
+      cap: this.cap,
     });
+    if (staffRecipient && facts.customer) facts.customer.timezone = null;
+    const decision: DeliveryDecision =
+      address === null ? { action: 'cancel', reason: 'erased' } : decideDelivery(facts);
+    /** One conditional UPDATE (compare-and-set on the status read) and its history row. */
+    const transition = async (
+      set: string,
+      params: unknown[],
+      history: { status: string; reason: string | null; detail: string | null },
+    ): Promise<boolean> => {
+      const n = params.length;
+      const unchanged = stuck
+        ? `status = 'sending' AND locked_until < $${n + 1}`
+        : // The same parameter list either way: Postgres refuses a parameter it cannot type.
+          `status = 'scheduled' AND $${n + 1}::timestamptz IS NOT NULL`;
+      const rows = await q.query<{ id: string }[]>(
+        `WITH changed AS (
+           UPDATE messages SET ${set}, updated_at = now()
+            WHERE id = $1 AND ${unchanged} RETURNING id),
+         history AS (
+           INSERT INTO message_status_changes (message_id, status, reason, detail)
+           SELECT id, $${n + 2}, $${n + 3}, $${n + 4} FROM changed)
+         SELECT id FROM changed`,
+        [...params, now, history.status, history.reason, history.detail],
+      );
+      return rows.length > 0;
+    };
+
+    switch (decision.action) {
+      case 'send': {
+        const taken = await transition(
+          `status = 'sending', attempts = attempts + 1, reason = NULL,
+           locked_until = $2::timestamptz + make_interval(secs => $3::double precision / 1000),
+           possible_duplicate = possible_duplicate OR $4`,
+          [message.id, now, this.config.delivery.sendingLockMs, stuck],
+          { status: 'sending', reason: stuck ? 'released_after_lock_expired' : null, detail: null },
+        );
+        if (!taken) return { kind: 'gone' };
+        if (stuck) this.metrics.possibleDuplicates.inc();
+        return { kind: 'send', message, address: address!, reclaimed: stuck };
+      }
+      case 'defer': {
+        const moved = await transition(
+          `status = 'scheduled', send_at = $2, reason = $3, locked_until = NULL`,
+          [message.id, decision.until, decision.reason],
+          { status: 'deferred', reason: decision.reason, detail: decision.until.toISOString() },
+        );
+        if (!moved) return { kind: 'gone' };
+        this.metrics.deferred.inc({ reason: decision.reason });
+        return { kind: 'later', until: decision.until, reason: decision.reason };
+      }
+      case 'suppress':
+      case 'cancel': {
+        const status = decision.action === 'suppress' ? 'suppressed' : 'cancelled';
+        const ended = await transition(
+          `status = $2, reason = $3, locked_until = NULL`,
+          [message.id, status, decision.reason],
+          { status, reason: decision.reason, detail: null },
+        );
+        if (!ended) return { kind: 'gone' };
+        this.metrics.finished.inc({ status, module: message.module });
+        return { kind: 'finished', status, reason: decision.reason };
+      }
+    }
   }
 
   /** Renders and sends a claimed message; throws TransportError when the transport says no. */
