@@ -2,6 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { ReportsModule } from './analytics/reports/reports.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ClockModule } from './common/clock';
 import { HealthController } from './common/health/health.controller';
@@ -15,6 +17,11 @@ import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { MessagingModule } from './messaging/messaging.module';
+import { PostPurchaseModule } from './mix/post-purchase/post-purchase.module';
+import { ProductExtrasModule } from './mix/product-extras/product-extras.module';
+import { ReinforcingPromotionsModule } from './mix/reinforcing-promotions/reinforcing-promotions.module';
+import { SalesTouchpointsModule } from './mix/sales-touchpoints/sales-touchpoints.module';
+import { RulesModule } from './rules/rules.module';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { MetricsController } from './common/metrics/metrics.controller';
 
@@ -45,6 +52,13 @@ export class AppModule {
         CustomersModule.register({ http }),
         events,
         MessagingModule.register({ http, worker }),
+        RulesModule.register({ http, worker }),
+        AnalyticsModule.register({ http, worker }),
+        PostPurchaseModule.register({ http, worker }),
+        ProductExtrasModule.register({ http, worker }),
+        ReinforcingPromotionsModule.register({ http, worker }),
+        SalesTouchpointsModule.register({ http, worker }),
+        ReportsModule.register({ http }),
       ],
       controllers: http ? [HealthController, MetricsController] : [],
       providers: http ? [{ provide: APP_FILTER, useClass: ProblemFilter }] : [],

@@ -1,4 +1,7 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { timeZone } from '../common/validation/validators';
+import { parseDuration } from '../rules/eligibility/durations';
 
 /**
  * The whole environment, parsed once at boot. Nothing else in the codebase reads
@@ -43,6 +46,18 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   /** Jobs of the `evaluate` queue one worker process runs at once. */
   EVALUATE_CONCURRENCY: positiveInt(8),
+  /** Safety net behind the Redis change notice: active rules are re-read at least this often. */
+  RULE_CACHE_TTL_MS: positiveInt(5_000),
+  /** Event-rule skip counts are added to `rule_skips` this often. */
+  RULE_SKIP_FLUSH_MS: positiveInt(2_000),
+  /** Customers a schedule or manual run reads, decides and writes per transaction. */
+  RULE_RUN_PAGE_SIZE: z.coerce.number().int().min(1).max(20_000).default(1_000),
+  /** Rule runs one worker process executes at once. */
+  RULE_RUN_CONCURRENCY: positiveInt(2),
+  /** Pages of one run written at the same time (they still commit in order). */
+  RULE_RUN_PAGES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(3),
+  /** How often a worker re-queues running rule runs whose job Redis lost. */
+  RULE_RUN_RECONCILE_INTERVAL_MS: positiveInt(60_000),
   /** How often the relay looks for accepted events whose job never reached Redis. */
   EVENT_RELAY_INTERVAL_MS: positiveInt(2000),
   /** Age after which an unqueued event is the relay's: the API had its chance first. */
@@ -85,6 +100,48 @@ export const configSchema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt(10_000),
   /** A due message still waiting this long past its send time is checked for a lost job. */
   DELIVER_OVERDUE_MS: positiveInt(30_000),
+  /** How often the worker emails sales reps a digest of their new tasks (event-created ones). */
+  TASK_NOTICE_INTERVAL_MS: positiveInt(5_000),
+  /** How often the worker looks for overdue tasks to remind and escalate. */
+  TASK_OVERDUE_INTERVAL_MS: positiveInt(30_000),
+  /** How long past its due time an open task waits before it escalates to SALES_MANAGER_EMAIL. */
+  TASK_ESCALATION_GRACE: z
+    .string()
+    .refine((value) => parseDuration(value) !== null, {
+      message: 'must be a positive ISO-8601 duration such as P2D',
+    })
+    .default('P2D'),
+
+  // Customer value (src/analytics/value; definitions in README, "Customer value").
+  /** Margin (fraction of price) of products without their own `margin`. */
+  DEFAULT_MARGIN: z.coerce.number().min(0).max(1).default(0.3),
+  /** Cost of one support case, in the shop's currency. */
+  COST_PER_CASE: z.coerce.number().min(0).default(15),
+  /** Cost of one returned order. */
+  COST_PER_RETURN: z.coerce.number().min(0).default(10),
+  /** Years a customer is expected to keep buying, for the lifetime value. */
+  EXPECTED_LIFESPAN_YEARS: z.coerce.number().positive().max(100).default(3),
+  /** When value tiers are recomputed for everyone (cron, in VALUE_TIERS_TIMEZONE). */
+  VALUE_TIERS_CRON: z
+    .string()
+    .refine(
+      (value) => {
+        try {
+          CronExpressionParser.parse(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be a cron expression such as 0 3 * * *' },
+    )
+    .default('0 3 * * *'),
+  VALUE_TIERS_TIMEZONE: timeZone.default('UTC'),
+  /** Postgres work_mem of the nightly job's session, so its joins and aggregates stay in memory. */
+  VALUE_TIERS_WORK_MEM: z
+    .string()
+    .regex(/^[1-9][0-9]*(kB|MB|GB)$/, 'must be a size such as 256MB')
+    .default('256MB'),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
@@ -101,6 +158,14 @@ export interface AppConfig {
   adminApiKey: string | undefined;
   logLevel: RawConfig['LOG_LEVEL'];
   evaluateConcurrency: number;
+  ruleCacheTtlMs: number;
+  ruleSkipFlushMs: number;
+  ruleRuns: {
+    pageSize: number;
+    concurrency: number;
+    pagesInFlight: number;
+    reconcileIntervalMs: number;
+  };
   eventRelay: { intervalMs: number; graceMs: number; staleMs: number };
   queueAddTimeoutMs: number;
   shutdownTimeoutMs: number;
@@ -124,6 +189,16 @@ export interface AppConfig {
     sendingLockMs: number;
     reconcileIntervalMs: number;
     overdueMs: number;
+  };
+  tasks: { noticeIntervalMs: number; overdueIntervalMs: number; escalationGrace: string };
+  value: {
+    defaultMargin: number;
+    costPerCase: number;
+    costPerReturn: number;
+    lifespanYears: number;
+    cron: string;
+    timezone: string;
+    workMem: string;
   };
 }
 
@@ -172,6 +247,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     adminApiKey: raw.ADMIN_API_KEY,
     logLevel: raw.LOG_LEVEL,
     evaluateConcurrency: raw.EVALUATE_CONCURRENCY,
+    ruleCacheTtlMs: raw.RULE_CACHE_TTL_MS,
+    ruleSkipFlushMs: raw.RULE_SKIP_FLUSH_MS,
+    ruleRuns: {
+      pageSize: raw.RULE_RUN_PAGE_SIZE,
+      concurrency: raw.RULE_RUN_CONCURRENCY,
+      pagesInFlight: raw.RULE_RUN_PAGES_IN_FLIGHT,
+      reconcileIntervalMs: raw.RULE_RUN_RECONCILE_INTERVAL_MS,
+    },
     eventRelay: {
       intervalMs: raw.EVENT_RELAY_INTERVAL_MS,
       graceMs: raw.EVENT_RELAY_GRACE_MS,
@@ -202,6 +285,20 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sendingLockMs: raw.SENDING_LOCK_MS,
       reconcileIntervalMs: raw.RECONCILE_INTERVAL_MS,
       overdueMs: raw.DELIVER_OVERDUE_MS,
+    },
+    tasks: {
+      noticeIntervalMs: raw.TASK_NOTICE_INTERVAL_MS,
+      overdueIntervalMs: raw.TASK_OVERDUE_INTERVAL_MS,
+      escalationGrace: raw.TASK_ESCALATION_GRACE,
+    },
+    value: {
+      defaultMargin: raw.DEFAULT_MARGIN,
+      costPerCase: raw.COST_PER_CASE,
+      costPerReturn: raw.COST_PER_RETURN,
+      lifespanYears: raw.EXPECTED_LIFESPAN_YEARS,
+      cron: raw.VALUE_TIERS_CRON,
+      timezone: raw.VALUE_TIERS_TIMEZONE,
+      workMem: raw.VALUE_TIERS_WORK_MEM,
     },
   };
 }

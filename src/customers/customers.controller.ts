@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { VALUE_DEFINITIONS } from '../analytics/value/value-definitions';
 import { Roles } from '../common/auth/auth.decorators';
 import { ApiValidationResponses } from '../common/validation/api-responses';
 import { externalId } from '../common/validation/validators';
@@ -42,8 +43,14 @@ export class CustomersController {
 
   @Get(':externalId')
   @Roles('marketer', 'support', 'ingest')
-  @ApiOperation({ summary: 'A customer with order statistics (marketer, support, ingest)' })
-  @ApiOkResponse({ description: 'Customer with ordersCount, totalSpent, lastOrderAt, valueTier' })
+  @ApiOperation({
+    summary: 'A customer with order statistics and value (marketer, support, ingest)',
+    description: VALUE_DEFINITIONS,
+  })
+  @ApiOkResponse({
+    description:
+      'Customer with ordersCount, totalSpent, lastOrderAt, revenue, grossMargin, costToServe, clv, rfm, rfmSegment, valueTier, valueComputedAt',
+  })
   @ApiNotFoundResponse({ description: 'Unknown customer (problem+json)' })
   get(@Param('externalId', idPipe) id: string) {
     return this.customers.get(id);

@@ -60,6 +60,15 @@ export class CustomersService {
       );
       // Event properties may hold personal data (notes, comments): keep the facts, drop the text.
       await em.query(`UPDATE events SET properties = '{}' WHERE customer_id = $1`, [row.id]);
+      // So may check-in answers, cases and the context of messages about them (case notices
+      // quote the comment); the answers and statuses stay for the statistics.
+      await em.query(`UPDATE check_ins SET comment = NULL, note = NULL WHERE customer_id = $1`, [
+        row.id,
+      ]);
+      await em.query(`UPDATE cases SET comment = NULL, resolution = NULL WHERE customer_id = $1`, [
+        row.id,
+      ]);
+      await em.query(`UPDATE messages SET context = '{}' WHERE customer_id = $1`, [row.id]);
     });
   }
 

@@ -21,6 +21,10 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
  */
 @Entity({ name: 'orders' })
 @Index(['customerId', 'placedAt'])
+// Reports: orders placed, cancelled or returned in a period (the last two are rare: partial).
+@Index('orders_placed_at_idx', ['placedAt'])
+@Index('orders_cancelled_at_idx', ['cancelledAt'], { where: 'cancelled_at IS NOT NULL' })
+@Index('orders_returned_at_idx', ['returnedAt'], { where: 'returned_at IS NOT NULL' })
 export class OrderEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EvaluateQueue } from './evaluate-queue';
 
@@ -18,6 +18,7 @@ export interface EngineEvent {
  */
 @Injectable()
 export class EngineEvents implements OnApplicationShutdown {
+  private readonly logger = new Logger(EngineEvents.name);
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -58,12 +59,23 @@ export class EngineEvents implements OnApplicationShutdown {
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
   }
 
+  /**
+   * Never throws: the events are committed already, so a failed add (Redis or Postgres gone,
+   * the app shutting down) only leaves them to the event relay, which queues them later.
+   */
   async flush() {
     clearTimeout(this.timer);
     this.timer = undefined;
     const ids = this.pending;
     this.pending = [];
-    await this.evaluateQueue.enqueue(ids);
+    if (ids.length === 0) return;
+    try {
+      await this.evaluateQueue.enqueue(ids);
+    } catch (error) {
+      this.logger.warn(
+        `${ids.length} engine event(s) left to the relay: ${(error as Error).message}`,
+      );
+    }
   }
 
   onApplicationShutdown() {

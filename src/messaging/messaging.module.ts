@@ -26,10 +26,13 @@ export class MessagingModule implements OnApplicationShutdown {
   constructor(@Inject(MAIL_TRANSPORT) private readonly transport: MailTransport) {}
 
   static register(roles: { http: boolean; worker: boolean }): DynamicModule {
+    const templates = TemplatesModule.register(roles);
     return {
       module: MessagingModule,
+      // Every feature schedules messages; the mix modules and the rule engine need templates.
+      global: true,
       imports: [
-        TemplatesModule.register(roles),
+        templates,
         ...(roles.worker ? [BullModule.registerQueue({ name: QUEUES.deliver.name })] : []),
       ],
       controllers: roles.http
@@ -47,7 +50,7 @@ export class MessagingModule implements OnApplicationShutdown {
         },
         ...(roles.worker ? [DeliveryService, DeliverProcessor, DeliveryReconciler] : []),
       ],
-      exports: [MessagesService, DeliverQueue],
+      exports: [MessagesService, DeliverQueue, templates],
     };
   }
 

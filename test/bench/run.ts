@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { analyticsBench } from './analytics.bench';
 import { deliveryBench } from './delivery.bench';
 import { ingestionBench } from './ingestion.bench';
+import { rulesEventsBench } from './rules-events.bench';
+import { rulesRunBench } from './rules-run.bench';
 import { schedulingBench } from './scheduling.bench';
 import { buildApp } from './support/build';
 import { contextFor, RunOptions } from './support/context';
@@ -22,7 +25,7 @@ import { formatNumber } from './support/table';
  * (an error, a rejected event, an answer other than the expected one).
  *
  * Environment, all optional:
- *   BENCH_SECTIONS=ingestion,…   run only these sections
+ *   BENCH_SECTIONS=ingestion,…   run only these sections (`rules` runs every `rules-…` one)
  *   BENCH_DATABASE_URL           scratch database (default …/rm_bench; the name must start with rm_bench)
  *   BENCH_REDIS_URL              default redis://127.0.0.1:6379
  *   BENCH_QUEUE_PREFIX           default rmbench (must start with rmbench); its keys are deleted
@@ -31,8 +34,17 @@ import { formatNumber } from './support/table';
  *                                or BENCH_ENV_PGOPTIONS='-c synchronous_commit=off'
  *   BENCH_KEEP_DB=1              keep the scratch database afterwards
  *   BENCH_SKIP_BUILD=1           use dist/ as it is
+ *   BENCH_ANALYTICS_CUSTOMERS=…  size of the analytics section's shop (default 1,000,000
+ *   BENCH_ANALYTICS_ORDERS=…     customers and 10,000,000 orders)
  */
-const SECTIONS: BenchSection[] = [ingestionBench, deliveryBench, schedulingBench];
+const SECTIONS: BenchSection[] = [
+  ingestionBench,
+  deliveryBench,
+  schedulingBench,
+  rulesEventsBench,
+  rulesRunBench,
+  analyticsBench,
+];
 
 const env = process.env;
 const flag = (name: string) => env[name] === '1' || env[name] === 'true';
@@ -92,7 +104,12 @@ async function runSection(section: BenchSection, deferred: Deferred): Promise<Ou
 
 async function main(): Promise<number> {
   const wanted = env.BENCH_SECTIONS?.split(',').map((name) => name.trim());
-  const sections = SECTIONS.filter((section) => !wanted || wanted.includes(section.name));
+  // A name also selects its family: `rules` runs `rules-events` and `rules-run`.
+  const sections = SECTIONS.filter(
+    (section) =>
+      !wanted ||
+      wanted.some((name) => section.name === name || section.name.startsWith(`${name}-`)),
+  );
   if (sections.length === 0) throw new Error(`no section named ${env.BENCH_SECTIONS}`);
   if (!/^rmbench/.test(options.queuePrefix)) {
     throw new Error(`BENCH_QUEUE_PREFIX must start with rmbench, not "${options.queuePrefix}"`);

@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import { Role } from '../../src/common/auth/roles';
 import { createTestApp, TestApp } from '../support/test-app';
 
-type Method = 'get' | 'post' | 'put' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** One endpoint of the API: how to call it and which roles may (admin always may). */
 interface Endpoint {
@@ -42,6 +42,20 @@ const ENDPOINTS: Endpoint[] = [
     ok: [201],
   },
   { method: 'get', route: '/v1/api-keys', path: '/v1/api-keys', roles: [], ok: [200] },
+  {
+    method: 'get',
+    route: '/v1/analytics/value-tiers',
+    path: '/v1/analytics/value-tiers',
+    roles: ['marketer'],
+    ok: [200],
+  },
+  {
+    method: 'post',
+    route: '/v1/analytics/value-tiers/recompute',
+    path: '/v1/analytics/value-tiers/recompute',
+    roles: [],
+    ok: [202],
+  },
   {
     method: 'delete',
     route: '/v1/api-keys/{id}',
@@ -187,6 +201,130 @@ const ENDPOINTS: Endpoint[] = [
     roles: ['marketer', 'support'],
     ok: [404],
   },
+  {
+    method: 'get',
+    route: '/v1/promotions',
+    path: `/v1/promotions?customerId=${CUSTOMER}`,
+    roles: ['marketer', 'support'],
+    ok: [200],
+  },
+  {
+    method: 'get',
+    route: '/v1/tasks',
+    path: '/v1/tasks',
+    roles: ['sales', 'support'],
+    ok: [200],
+  },
+  {
+    method: 'get',
+    route: '/v1/tasks/{id}',
+    // No such task: a 404 shows the guard let the call through to the handler.
+    path: `/v1/tasks/${randomUUID()}`,
+    roles: ['sales', 'support'],
+    ok: [404],
+  },
+  {
+    method: 'post',
+    route: '/v1/tasks/{id}/complete',
+    path: `/v1/tasks/${randomUUID()}/complete`,
+    body: { outcome: 'done' },
+    roles: ['sales', 'support'],
+    ok: [404],
+  },
+  {
+    method: 'post',
+    route: '/v1/rules',
+    path: '/v1/rules',
+    // An empty rule: a 422 shows the guard let the call through to validation.
+    body: {},
+    roles: ['marketer'],
+    ok: [422],
+  },
+  { method: 'get', route: '/v1/rules', path: '/v1/rules', roles: ['marketer'], ok: [200] },
+  {
+    method: 'get',
+    route: '/v1/rules/{id}',
+    path: `/v1/rules/${randomUUID()}`,
+    roles: ['marketer'],
+    ok: [404],
+  },
+  {
+    method: 'patch',
+    route: '/v1/rules/{id}',
+    path: `/v1/rules/${randomUUID()}`,
+    body: { name: 'Renamed' },
+    roles: ['marketer'],
+    ok: [404],
+  },
+  {
+    method: 'get',
+    route: '/v1/rules/{id}/audit',
+    path: `/v1/rules/${randomUUID()}/audit`,
+    roles: ['marketer'],
+    ok: [404],
+  },
+  {
+    method: 'get',
+    route: '/v1/rules/{id}/stats',
+    path: `/v1/rules/${randomUUID()}/stats`,
+    roles: ['marketer'],
+    ok: [404],
+  },
+  {
+    method: 'post',
+    route: '/v1/rules/{id}/run',
+    // No such rule: a 404 shows the guard let the call through to the handler.
+    path: `/v1/rules/${randomUUID()}/run`,
+    roles: ['marketer'],
+    ok: [404],
+  },
+  {
+    method: 'get',
+    route: '/v1/rules/{id}/runs',
+    path: `/v1/rules/${randomUUID()}/runs`,
+    roles: ['marketer'],
+    ok: [404],
+  },
+  {
+    method: 'get',
+    route: '/v1/rules/{id}/runs/{runId}',
+    path: `/v1/rules/${randomUUID()}/runs/${randomUUID()}`,
+    roles: ['marketer'],
+    ok: [404],
+  },
+  {
+    method: 'post',
+    route: '/v1/check-ins',
+    path: '/v1/check-ins',
+    body: { customerId: CUSTOMER },
+    // The first allowed caller sends one; the next is within 24 hours of it: 409.
+    roles: ['support'],
+    ok: [201, 409],
+  },
+  { method: 'get', route: '/v1/cases', path: '/v1/cases', roles: ['support'], ok: [200] },
+  {
+    method: 'get',
+    route: '/v1/cases/{id}',
+    // No such case: a 404 shows the guard let the call through to the handler.
+    path: `/v1/cases/${randomUUID()}`,
+    roles: ['support'],
+    ok: [404],
+  },
+  {
+    method: 'post',
+    route: '/v1/cases/{id}/resolve',
+    path: `/v1/cases/${randomUUID()}/resolve`,
+    body: { resolution: 'Replaced it' },
+    roles: ['support'],
+    ok: [404],
+  },
+  ...['overview', 'rules', 'win-loss'].map((report): Endpoint => ({
+    method: 'get',
+    route: `/v1/reports/${report}`,
+    path: `/v1/reports/${report}`,
+    roles: ['marketer'],
+    ok: [200],
+  })),
 ];
 
 const PUBLIC_ENDPOINTS = [
@@ -252,7 +390,11 @@ describe('roles and API keys', () => {
   const admin = () => ({ Authorization: `Bearer ${t.adminKey}` });
 
   const createKey = async (role: Role, name = `key for ${role}`) => {
-    const res = await t.http.post('/v1/api-keys').set(admin()).send({ name, role });
+    const ownerEmail = role === 'sales' ? { ownerEmail: 'listed-rep@example.com' } : {};
+    const res = await t.http
+      .post('/v1/api-keys')
+      .set(admin())
+      .send({ name, role, ...ownerEmail });
     expect(res.status).toBe(201);
     return res.body as { id: string; name: string; role: Role; key: string; keyPrefix: string };
   };

@@ -43,7 +43,8 @@ describe('templates', () => {
       expect(res.body).toMatchObject({
         key: 'post-purchase.check-in',
         version: 1,
-        subject: 'How is everything with your order {{order.id}}?',
+        subject:
+          'How is everything with {{#if order.id}}your order {{order.id}}{{else}}your recent order{{/if}}?',
         text: null,
         createdBy: 'default',
         versions: [{ version: 1, createdBy: 'default', createdAt: expect.any(String) }],

@@ -9,6 +9,9 @@ import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Role } from '../../src/common/auth/roles';
 import { databaseUrl, templateDb, testDbName, TEST_REDIS_URL, withAdminClient } from './services';
 
+/** The rep the `sales` key of `keyFor('sales')` belongs to. */
+export const SALES_KEY_OWNER = 'test-sales-rep@example.com';
+
 export interface TestApp {
   app: INestApplication;
   http: TestAgent;
@@ -18,7 +21,7 @@ export interface TestApp {
   /** Creates (once per role) and returns an API key of that role. */
   keyFor(role: Role): Promise<string>;
   /** Resolves when `check` returns a truthy value, polling; fails after `timeoutMs`. */
-  waitFor<T>(check: () => Promise<T>, timeoutMs?: number): Promise<T>;
+  waitFor<T>(check: () => Promise<T>, timeoutMs?: number): Promise<NonNullable<T>>;
   close(): Promise<void>;
 }
 
@@ -49,7 +52,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const http = request(app.getHttpServer());
   const keys = new Map<Role, string>();
 
-  const waitFor = async <T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> => {
+  const waitFor = async <T>(
+    check: () => Promise<T>,
+    timeoutMs = 15_000,
+  ): Promise<NonNullable<T>> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await check();
@@ -73,7 +79,12 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       const res = await http
         .post('/v1/api-keys')
         .set('Authorization', `Bearer ${adminKey}`)
-        .send({ name: `test ${role}`, role });
+        // A sales key belongs to one rep (its tasks); this one to SALES_KEY_OWNER.
+        .send({
+          name: `test ${role}`,
+          role,
+          ...(role === 'sales' ? { ownerEmail: SALES_KEY_OWNER } : {}),
+        });
       if (res.status !== 201)
         throw new Error(`could not create a ${role} key: ${res.status} ${res.text}`);
       const key = (res.body as { key: string }).key;

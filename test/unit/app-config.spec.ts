@@ -23,6 +23,9 @@ const DEFAULTS: AppConfig = {
   adminApiKey: undefined,
   logLevel: 'info',
   evaluateConcurrency: 8,
+  ruleCacheTtlMs: 5_000,
+  ruleSkipFlushMs: 2_000,
+  ruleRuns: { pageSize: 1_000, concurrency: 2, pagesInFlight: 3, reconcileIntervalMs: 60_000 },
   eventRelay: { intervalMs: 2000, graceMs: 5000, staleMs: 60_000 },
   queueAddTimeoutMs: 1500,
   shutdownTimeoutMs: 25_000,
@@ -49,6 +52,16 @@ const DEFAULTS: AppConfig = {
     sendingLockMs: 120_000,
     reconcileIntervalMs: 10_000,
     overdueMs: 30_000,
+  },
+  tasks: { noticeIntervalMs: 5_000, overdueIntervalMs: 30_000, escalationGrace: 'P2D' },
+  value: {
+    defaultMargin: 0.3,
+    costPerCase: 15,
+    costPerReturn: 10,
+    lifespanYears: 3,
+    cron: '0 3 * * *',
+    timezone: 'UTC',
+    workMem: '256MB',
   },
 };
 
@@ -97,6 +110,15 @@ describe('loadConfig: values given', () => {
       DELIVER_BACKOFF_MS: '100',
       SENDING_LOCK_MS: '1000',
       RECONCILE_INTERVAL_MS: '500',
+      TASK_NOTICE_INTERVAL_MS: '600',
+      TASK_OVERDUE_INTERVAL_MS: '700',
+      TASK_ESCALATION_GRACE: 'PT12H',
+      RULE_CACHE_TTL_MS: '900',
+      RULE_SKIP_FLUSH_MS: '800',
+      RULE_RUN_PAGE_SIZE: '250',
+      RULE_RUN_CONCURRENCY: '4',
+      RULE_RUN_PAGES_IN_FLIGHT: '2',
+      RULE_RUN_RECONCILE_INTERVAL_MS: '1000',
     });
     expect(config).toEqual({
       env: 'production',
@@ -110,6 +132,9 @@ describe('loadConfig: values given', () => {
       adminApiKey: 'a'.repeat(24),
       logLevel: 'debug',
       evaluateConcurrency: 3,
+      ruleCacheTtlMs: 900,
+      ruleSkipFlushMs: 800,
+      ruleRuns: { pageSize: 250, concurrency: 4, pagesInFlight: 2, reconcileIntervalMs: 1000 },
       eventRelay: { intervalMs: 100, graceMs: 200, staleMs: 300 },
       queueAddTimeoutMs: 400,
       shutdownTimeoutMs: 500,
@@ -134,6 +159,30 @@ describe('loadConfig: values given', () => {
         reconcileIntervalMs: 500,
         overdueMs: 30_000,
       },
+      tasks: { noticeIntervalMs: 600, overdueIntervalMs: 700, escalationGrace: 'PT12H' },
+      value: DEFAULTS.value,
+    });
+  });
+
+  it('parses the customer value settings', () => {
+    expect(
+      loadConfig({
+        DEFAULT_MARGIN: '0.25',
+        COST_PER_CASE: '12.5',
+        COST_PER_RETURN: '0',
+        EXPECTED_LIFESPAN_YEARS: '2.5',
+        VALUE_TIERS_CRON: '30 2 * * 1',
+        VALUE_TIERS_TIMEZONE: 'Europe/Paris',
+        VALUE_TIERS_WORK_MEM: '1GB',
+      }).value,
+    ).toEqual({
+      defaultMargin: 0.25,
+      costPerCase: 12.5,
+      costPerReturn: 0,
+      lifespanYears: 2.5,
+      cron: '30 2 * * 1',
+      timezone: 'Europe/Paris',
+      workMem: '1GB',
     });
   });
 
@@ -190,6 +239,17 @@ describe('loadConfig: bad values are named in the ConfigError', () => {
     ['LOG_LEVEL', 'verbose'],
     ['EVALUATE_CONCURRENCY', '-1'],
     ['SHUTDOWN_TIMEOUT_MS', 'soon'],
+    ['DEFAULT_MARGIN', '1.5'],
+    ['COST_PER_CASE', '-1'],
+    ['COST_PER_RETURN', 'ten'],
+    ['EXPECTED_LIFESPAN_YEARS', '0'],
+    ['VALUE_TIERS_CRON', 'every night'],
+    ['VALUE_TIERS_TIMEZONE', 'Mars/Olympus'],
+    ['VALUE_TIERS_WORK_MEM', '256 MB'],
+    ['RULE_RUN_PAGE_SIZE', '0'],
+    ['RULE_RUN_PAGE_SIZE', '50000'],
+    ['RULE_RUN_PAGES_IN_FLIGHT', '17'],
+    ['RULE_RUN_CONCURRENCY', 'two'],
   ])('%s=%s', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.problems).toHaveLength(1);

@@ -18,12 +18,30 @@ import { Roles } from './auth.decorators';
 import { ApiKeysService } from './api-keys.service';
 import { ROLES } from './roles';
 
-const createApiKeySchema = z.strictObject({
-  name: nonEmptyText(100),
-  role: z.enum(ROLES),
-  /** For a `sales` key: the rep (account owner email) whose tasks it sees. */
-  ownerEmail: email.optional(),
-});
+const createApiKeySchema = z
+  .strictObject({
+    name: nonEmptyText(100),
+    role: z.enum(ROLES),
+    /** For a `sales` key: the rep (account owner email) whose tasks it sees. */
+    ownerEmail: email.optional(),
+  })
+  .superRefine((key, ctx) => {
+    // A sales key is one rep's: without an address it would see nobody's tasks, or everybody's.
+    if (key.role === 'sales' && key.ownerEmail === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ownerEmail'],
+        message: 'is required for a sales key: the rep (account owner) whose tasks it sees',
+      });
+    }
+    if (key.role !== 'sales' && key.ownerEmail !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ownerEmail'],
+        message: 'is only for sales keys',
+      });
+    }
+  });
 
 @ApiTags('api-keys')
 @Controller('v1/api-keys')

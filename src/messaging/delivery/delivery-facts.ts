@@ -41,7 +41,8 @@ const CUSTOMER_COLUMNS = `c.email AS c_email, c.erased_at IS NOT NULL AS c_erase
   c.marketing_consent AS c_consent, c.timezone AS c_timezone,
   json_build_object('id', c.external_id, 'email', c.email, 'firstName', c.first_name,
     'lastName', c.last_name, 'locale', c.locale, 'timezone', c.timezone, 'attributes', c.attributes,
-    'ordersCount', c.orders_count, 'totalSpent', c.total_spent::float, 'lastOrderAt', c.last_order_at) AS c_profile,
+    'ordersCount', c.orders_count, 'totalSpent', c.total_spent::float, 'lastOrderAt', c.last_order_at,
+    'valueTier', c.value_tier) AS c_profile,
   CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.external_id, 'name', a.name,
     'ownerEmail', a.owner_email, 'ownerName', a.owner_name, 'attributes', a.attributes) END AS c_account`;
 

@@ -42,6 +42,9 @@ export type Module = (typeof MODULES)[number];
 @Index(['customerId', 'class', 'sentAt'])
 @Index(['status', 'sendAt'])
 @Index(['ruleId', 'status'])
+@Index(['ruleId', 'customerId', 'createdAt'])
+// Reports: messages (rule entries) created in a period.
+@Index('messages_created_at_idx', ['createdAt'])
 export class MessageEntity {
   /** A UUID (inserts supply `gen_random_uuid()`): it is also the BullMQ job id, which must not look like an integer. */
   @PrimaryColumn({ type: 'uuid' })

@@ -3,11 +3,11 @@ import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Roles } from '../../common/auth/auth.decorators';
-import { notFound, validationProblem } from '../../common/problem/problem';
+import { notFound } from '../../common/problem/problem';
 import { externalId } from '../../common/validation/validators';
 import { ZodPipe } from '../../common/validation/zod-body';
 import { MESSAGE_STATUSES, MODULES } from './message.entity';
-import { decodeCursor, encodeCursor } from '../../common/pagination/cursor';
+import { keysetPage, ListFilter } from '../../common/pagination/keyset-page';
 
 const listQuery = z.strictObject({
   customerId: externalId.optional(),
@@ -86,41 +86,23 @@ export class MessagesController {
     description: 'Cursor pagination: pass `nextCursor` of an answer as `cursor` for the next page.',
   })
   async list(@Query(new ZodPipe(listQuery)) query: z.infer<typeof listQuery>) {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (query.customerId) add('c.external_id = ?', query.customerId);
-    if (query.ruleId) add('m.rule_id = ?', query.ruleId);
-    if (query.status) add('m.status = ?', query.status);
-    if (query.module) add('m.module = ?', query.module);
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor, 'cursor');
-      if (!z.uuid().safeParse(cursor.id).success) {
-        throw validationProblem([{ path: 'cursor', message: 'is not a cursor this API gave out' }]);
-      }
-      params.push(cursor.at, cursor.id);
-      where.push(
-        `(m.created_at, m.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
-      );
-    }
-    params.push(query.limit + 1);
-    const rows = await this.db.query<MessageRow[]>(
-      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY m.created_at DESC, m.id DESC LIMIT $${params.length}`,
-      params,
+    const filter = new ListFilter();
+    if (query.customerId) filter.add('c.external_id = ?', query.customerId);
+    if (query.ruleId) filter.add('m.rule_id = ?', query.ruleId);
+    if (query.status) filter.add('m.status = ?', query.status);
+    if (query.module) filter.add('m.module = ?', query.module);
+    return keysetPage(
+      this.db,
+      filter,
+      {
+        select: SELECT,
+        at: 'm.created_at',
+        id: 'm.id',
+        cursorOf: (row: MessageRow) => ({ at: row.cursor_at, id: row.id }),
+        view,
+      },
+      query,
     );
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(view),
-      nextCursor:
-        rows.length > query.limit && last
-          ? encodeCursor({ at: last.cursor_at, id: last.id })
-          : null,
-    };
   }
 
   @Get(':id')

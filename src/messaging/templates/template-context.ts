@@ -134,6 +134,9 @@ export interface TaskContext {
   url?: string | null;
   accountName?: string | null;
   customerName?: string | null;
+  /** The sales rep the task is for (digests, reminders and escalations). */
+  assigneeName?: string | null;
+  assigneeEmail?: string | null;
   /** Set once done (value summaries). */
   outcome?: string | null;
   notes?: string | null;
@@ -285,6 +288,8 @@ export function sampleContext(baseUrl = 'http://localhost:3000'): Required<Templ
         url: `${base}/v1/tasks/sample-task`,
         accountName: 'Northwind Traders',
         customerName: 'Jane Doe',
+        assigneeName: 'Sam Rivera',
+        assigneeEmail: 'sam.rivera@example.com',
       },
       {
         title: 'Call about the renewal',
@@ -292,6 +297,8 @@ export function sampleContext(baseUrl = 'http://localhost:3000'): Required<Templ
         url: `${base}/v1/tasks/sample-task-2`,
         accountName: 'Contoso Ltd',
         customerName: 'Ravi Patel',
+        assigneeName: 'Sam Rivera',
+        assigneeEmail: 'sam.rivera@example.com',
       },
     ],
     company: {

@@ -21,7 +21,7 @@ import { TemplatesService } from './templates.service';
     TemplatesService,
     DefaultTemplatesLoader,
   ],
-  exports: [TemplateRenderer, TemplateStore],
+  exports: [TemplateRenderer, TemplateStore, TemplateEnvironment],
 })
 export class TemplatesModule {
   static register(roles: { http: boolean }): DynamicModule {

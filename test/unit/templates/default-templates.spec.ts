@@ -42,7 +42,9 @@ describe('default templates', () => {
       'post-purchase.check-in',
       'product-extras.offer',
       'reinforcing-promotions.promotion',
+      'sales-touchpoints.task-escalation',
       'sales-touchpoints.task-notice',
+      'sales-touchpoints.task-reminder',
       'sales-touchpoints.value-summary',
     ]);
   });

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { generateCodes } from './promotion-code';
+
+/** One code to make: for the entry (message) with this dedupe key. */
+export interface PromotionRequest {
+  dedupeKey: string;
+  customerId: string;
+  ruleId: string;
+  discountPercent: number;
+  expiresAt: Date;
+}
+
+export interface IssuedPromotion {
+  dedupeKey: string;
+  code: string;
+  discountPercent: number;
+  expiresAt: Date;
+}
+
+/** A code collision is a one-in-10^11 event per pair; eight in a row means something is broken. */
+const MAX_ATTEMPTS = 8;
+
+interface Row {
+  dedupe_key: string;
+  code: string;
+  discount_percent: string;
+  expires_at: Date;
+}
+
+/**
+ * Stores one promotion per request, in the caller's transaction, and returns them in request
+ * order. Idempotent by dedupe key: a retried entry gets the code (and the discount and expiry)
+ * it got the first time. All rows go in one statement that skips conflicts of any kind; a
+ * row that is neither inserted nor found by its dedupe key lost on its code (unique), and
+ * only those are tried again with new codes.
+ */
+export async function issuePromotions(
+  em: EntityManager,
+  codePrefix: string,
+  requests: readonly PromotionRequest[],
+  makeCodes: (prefix: string, count: number) => string[] = generateCodes,
+): Promise<IssuedPromotion[]> {
+  const issued = new Map<string, IssuedPromotion>();
+  const remember = (rows: Row[]) =>
+    rows.forEach((row) =>
+      issued.set(row.dedupe_key, {
+        dedupeKey: row.dedupe_key,
+        code: row.code,
+        discountPercent: Number(row.discount_percent),
+        expiresAt: row.expires_at,
+      }),
+    );
+  let pending = [...new Map(requests.map((r) => [r.dedupeKey, r])).values()];
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
+    const codes = makeCodes(codePrefix, pending.length);
+    const inserted = await em.query<Row[]>(
+      `INSERT INTO promotions (id, dedupe_key, code, rule_id, customer_id, discount_percent, expires_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::bigint[],
+                            $6::numeric[], $7::timestamptz[])
+       ON CONFLICT DO NOTHING
+       RETURNING dedupe_key, code, discount_percent, expires_at`,
+      [
+        pending.map(() => randomUUID()),
+        pending.map((r) => r.dedupeKey),
+        codes,
+        pending.map((r) => r.ruleId),
+        pending.map((r) => r.customerId),
+        pending.map((r) => r.discountPercent),
+        pending.map((r) => r.expiresAt),
+      ],
+    );
+    remember(inserted);
+    const missing = pending.filter((r) => !issued.has(r.dedupeKey)).map((r) => r.dedupeKey);
+    if (missing.length > 0) {
+      remember(
+        await em.query<Row[]>(
+          `SELECT dedupe_key, code, discount_percent, expires_at
+             FROM promotions WHERE dedupe_key = ANY($1::text[])`,
+          [missing],
+        ),
+      );
+    }
+    pending = pending.filter((r) => !issued.has(r.dedupeKey));
+  }
+  if (pending.length > 0) {
+    throw new Error(
+      `could not find a free promotion code for ${pending.length} entries after ${MAX_ATTEMPTS} attempts`,
+    );
+  }
+  return requests.map((r) => issued.get(r.dedupeKey)!);
+}

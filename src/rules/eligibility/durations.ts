@@ -1,0 +1,100 @@
+import { DateTime, Duration, FixedOffsetZone, IANAZone, Zone } from 'luxon';
+
+/**
+ * ISO-8601 durations and IANA zones as the rule engine reads them. The rule validator and the
+ * eligibility functions share these, so every value the API accepts is one the engine can use,
+ * and a stored value the engine cannot use is caught as corrupt rather than guessed at.
+ */
+
+/**
+ * Units whose length depends on the calendar (a day is 23 or 25 hours across a DST change, a
+ * month 28 to 31 days). A fraction of one has no single meaning, so `P1.5D` is refused; write
+ * `P1DT12H`. Fractions of hours, minutes and seconds are exact and allowed (`PT0.5S`).
+ */
+const CALENDAR_UNITS = ['years', 'quarters', 'months', 'weeks', 'days'] as const;
+
+/**
+ * A positive ISO-8601 duration (`PT30S`, `P3D`, `P1M`), or null for anything else: malformed,
+ * zero (`PT0S`: a delay or window of nothing is a mistake, write no value instead), negative in
+ * any part (`-P1D`, `PT1H-30M`: rules only ever look forward), or a fraction of a calendar unit.
+ */
+export function parseDuration(iso: string): Duration | null {
+  const duration = Duration.fromISO(iso);
+  if (!duration.isValid) return null;
+  const parts = Object.entries(duration.toObject()) as [string, number][];
+  if (parts.some(([, value]) => !Number.isFinite(value) || value < 0)) return null;
+  if (!parts.some(([, value]) => value > 0)) return null;
+  const calendar: readonly string[] = CALENDAR_UNITS;
+  if (parts.some(([unit, value]) => calendar.includes(unit) && !Number.isInteger(value))) {
+    return null;
+  }
+  return duration;
+}
+
+export function isValidDuration(iso: string): boolean {
+  return parseDuration(iso) !== null;
+}
+
+/**
+ * `parseDuration` for a value that was validated when it was saved: a value that no longer
+ * parses is corrupt data, and throwing beats entering or sending at a time nobody chose.
+ */
+export function requireDuration(iso: string, what: string): Duration {
+  const duration = parseDuration(iso);
+  if (duration === null) {
+    throw new Error(`${what} must be a positive ISO-8601 duration such as P3D, got "${iso}"`);
+  }
+  return duration;
+}
+
+/**
+ * Whether luxon (through Intl) knows the IANA zone. The same test decides the fallback in
+ * `nextAllowedTime`, so a zone the validator accepts is the zone the delivery worker uses.
+ */
+export function isValidTimezone(zone: string): boolean {
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    // Bounded, so profiles full of made-up zones cannot grow it without end.
+    if (zoneValidity.size < 10_000) zoneValidity.set(zone, valid);
+  }
+  return valid;
+}
+
+/**
+ * luxon answers `isValidZone` by building an Intl.DateTimeFormat every time: over a million
+ * customers of a schedule run that was half the worker's CPU and most of its memory (ICU
+ * objects the garbage collector frees late). The zones of a database are few: remember them.
+ */
+const zoneValidity = new Map<string, boolean>();
+
+/** The customer's zone, or UTC when it is missing or unknown (a profile may carry a typo). */
+export function zoneOrUtc(timezone: string | null): Zone {
+  return timezone !== null && isValidTimezone(timezone)
+    ? IANAZone.create(timezone)
+    : FixedOffsetZone.utcInstance;
+}
+
+/**
+ * `at` + `duration`, with calendar units (days, weeks, months, years) counted on the wall clock
+ * of `zone` and time units (hours, minutes, seconds) counted in elapsed time — luxon's rule.
+ * So `P1D` keeps the local time across a DST change (23 or 25 real hours), `PT24H` does not;
+ * `P1M` from 31 January ends on the last day of February. Never reads the process time zone.
+ */
+export function addDuration(at: Date, duration: Duration, zone: Zone): Date {
+  if (!Number.isFinite(at.getTime())) throw new RangeError('addDuration: `at` is an invalid Date');
+  const key = `${at.getTime()} ${zone.name} ${duration.toISO()}`;
+  const known = recentSums.get(key);
+  if (known !== undefined) return new Date(known);
+  const sum = DateTime.fromJSDate(at, { zone }).plus(duration).toJSDate();
+  if (recentSums.size >= 10_000) recentSums.clear();
+  recentSums.set(key, sum.getTime());
+  return sum;
+}
+
+/**
+ * Recent answers of `addDuration`, a pure function whose luxon arithmetic (an Intl offset
+ * lookup per step) is the costly part of admitting a customer. A schedule run adds the same
+ * delay to the same tick for every customer of a zone, so nearly every call is answered here.
+ */
+const recentSums = new Map<string, number>();

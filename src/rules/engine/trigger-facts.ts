@@ -1,0 +1,134 @@
+import type { EntityManager } from 'typeorm';
+import {
+  accountFacts,
+  CUSTOMER_ROW_COLUMNS,
+  customerFacts,
+  CustomerRow,
+} from '../conditions/condition-facts';
+import type { ConditionFacts } from '../conditions/evaluate-condition';
+import type { EntryCustomer, EntryEvent, EntryOrder } from './entry';
+
+/** An event with everything rules read about it: its customer, their account, its order. */
+export interface EventTrigger {
+  event: EntryEvent;
+  customer: EntryCustomer;
+  order: EntryOrder | null;
+  facts: ConditionFacts;
+  /** Erased customers get nothing, whatever their events say. */
+  erased: boolean;
+}
+
+type Row = CustomerRow & {
+  id: string;
+  account_id: string | null;
+  erased_at: Date | null;
+  value_tier: string | null;
+  e_id: string;
+  e_type: string;
+  e_occurred_at: Date;
+  e_properties: Record<string, unknown>;
+  a_name: string | null;
+  a_owner_email: string | null;
+  a_owner_name: string | null;
+  a_created_at: Date | null;
+  a_attributes: Record<string, unknown> | null;
+  o_id: string | null;
+  o_external_id: string | null;
+  o_total: string | null;
+  o_currency: string | null;
+  o_coupon_code: string | null;
+  o_placed_at: Date | null;
+  o_delivered_at: Date | null;
+  o_items: EntryOrder['items'] | null;
+};
+
+/**
+ * One round trip for the event, its customer and account, and the order its
+ * `properties.orderId` names (with item names from the catalogue).
+ */
+export async function loadEventTrigger(
+  q: Pick<EntityManager, 'query'>,
+  eventId: string,
+): Promise<EventTrigger | null> {
+  const [row] = await q.query<Row[]>(
+    `SELECT ${CUSTOMER_ROW_COLUMNS},
+            e.id AS e_id, e.type AS e_type, e.occurred_at AS e_occurred_at, e.properties AS e_properties,
+            a.name AS a_name, a.owner_email AS a_owner_email, a.owner_name AS a_owner_name,
+            a.created_at AS a_created_at, a.attributes AS a_attributes,
+            o.id AS o_id, o.external_id AS o_external_id, o.total AS o_total, o.currency AS o_currency,
+            o.coupon_code AS o_coupon_code, o.placed_at AS o_placed_at, o.delivered_at AS o_delivered_at,
+            (SELECT json_agg(json_build_object('sku', i.sku, 'name', COALESCE(p.name, i.sku),
+                      'quantity', i.quantity, 'unitPrice', i.unit_price::float, 'url', p.url) ORDER BY i.line)
+               FROM order_items i LEFT JOIN products p ON p.sku = i.sku
+              WHERE i.order_id = o.id) AS o_items
+       FROM events e
+       JOIN customers c ON c.id = e.customer_id
+       LEFT JOIN accounts a ON a.id = c.account_id
+       LEFT JOIN orders o ON o.external_id = e.properties->>'orderId' AND o.customer_id = e.customer_id
+      WHERE e.id = $1`,
+    [eventId],
+  );
+  if (!row) return null;
+  const event: EntryEvent = {
+    id: row.e_id,
+    type: row.e_type,
+    occurredAt: row.e_occurred_at,
+    properties: row.e_properties ?? {},
+  };
+  const order: EntryOrder | null = row.o_id
+    ? {
+        id: String(row.o_id),
+        externalId: row.o_external_id!,
+        total: row.o_total === null ? null : Number(row.o_total),
+        currency: row.o_currency?.trim() ?? null,
+        couponCode: row.o_coupon_code,
+        placedAt: row.o_placed_at,
+        deliveredAt: row.o_delivered_at,
+        items: row.o_items ?? [],
+      }
+    : null;
+  return {
+    event,
+    order,
+    erased: row.erased_at !== null,
+    customer: {
+      id: String(row.id),
+      externalId: row.external_id,
+      email: row.email,
+      timezone: row.timezone,
+      locale: row.locale,
+      valueTier: row.value_tier,
+      accountId: row.account_id === null ? null : String(row.account_id),
+    },
+    facts: {
+      customer: customerFacts(row),
+      account: row.account_external_id
+        ? accountFacts({
+            external_id: row.account_external_id,
+            name: row.a_name!,
+            owner_email: row.a_owner_email!,
+            owner_name: row.a_owner_name,
+            created_at: row.a_created_at!,
+            attributes: row.a_attributes,
+          })
+        : null,
+      event: {
+        id: event.id,
+        type: event.type,
+        occurredAt: event.occurredAt,
+        properties: event.properties,
+      },
+      order: order
+        ? {
+            id: order.externalId,
+            total: order.total,
+            currency: order.currency,
+            couponCode: order.couponCode,
+            placedAt: order.placedAt,
+            deliveredAt: order.deliveredAt,
+            items: order.items,
+          }
+        : null,
+    },
+  };
+}
