@@ -1,5 +1,5 @@
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { isValidTimezone } from '../time/zones';
 
 /** Field validators shared by every body: one definition of "a time zone", "a currency", … */
 
@@ -15,7 +15,7 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 export const timeZone = z
   .string()
-  .refine((value) => IANAZone.isValidZone(value) && !/^[+-]/.test(value), {
+  .refine((value) => isValidTimezone(value) && !/^[+-]/.test(value), {
     message: 'must be an IANA time zone such as Europe/Paris',
   });
 

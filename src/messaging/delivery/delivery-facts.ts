@@ -68,7 +68,18 @@ export async function readForDelivery(
   now: Date,
   capWindowMs: number,
 ): Promise<MessageWithFacts | null> {
-  const [row] = await q.query<MessageWithFacts[]>(
+  const [row] = await readManyForDelivery(q, [id], now, capWindowMs);
+  return row ?? null;
+}
+
+/** `readForDelivery` for many messages in one statement (those that exist, in no order). */
+export function readManyForDelivery(
+  q: Pick<EntityManager, 'query'>,
+  ids: readonly string[],
+  now: Date,
+  capWindowMs: number,
+): Promise<MessageWithFacts[]> {
+  return q.query<MessageWithFacts[]>(
     `SELECT ${MESSAGE_COLUMNS}, ${CUSTOMER_COLUMNS},
        (SELECT CASE WHEN bool_or(s.scope = 'all') THEN 'all' WHEN count(*) > 0 THEN 'marketing' END
           FROM suppressions s
@@ -90,10 +101,9 @@ export async function readForDelivery(
      FROM messages m
      LEFT JOIN customers c ON c.id = m.customer_id
      LEFT JOIN accounts a ON a.id = c.account_id
-    WHERE m.id = $1`,
-    [id, now, capWindowMs],
+    WHERE m.id = ANY($1::uuid[])`,
+    [ids, now, capWindowMs],
   );
-  return row ?? null;
 }
 
 /**

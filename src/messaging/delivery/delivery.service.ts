@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { signToken } from '../../common/auth/link-tokens';
+import { statementBatcher } from '../../common/batching/statement-batcher';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -22,8 +23,16 @@ import {
   MessageToDeliver,
   MessageWithFacts,
   readForDelivery,
+  readManyForDelivery,
   recipientOf,
 } from './delivery-facts';
+import {
+  answersInOrder,
+  recordSent,
+  SendingClaim,
+  SentRecord,
+  takeForSending,
+} from './delivery-writes';
 import { DeliveryMetrics } from './delivery-metrics';
 import { UNSUBSCRIBE_PURPOSE } from '../unsubscribe/unsubscribe-token';
 
@@ -43,6 +52,10 @@ export class DeliveryService {
   private readonly logger = new Logger('Delivery');
   private readonly quietHours: LocalWindow | null;
   private readonly cap: FrequencyCap | null;
+  /** Concurrent jobs' reads and writes, gathered into one statement each (see statementBatcher). */
+  private readonly read: (id: string) => Promise<{ message: MessageWithFacts | null; now: Date }>;
+  private readonly take: (claim: SendingClaim) => Promise<boolean>;
+  private readonly record: (sent: SentRecord) => Promise<boolean>;
 
   constructor(
     private readonly db: DataSource,
@@ -55,18 +68,37 @@ export class DeliveryService {
   ) {
     this.quietHours = parseQuietHours(config.quietHours);
     this.cap = parseFrequencyCap(config.frequencyCap);
+    const capWindowMs = this.cap?.windowMs ?? 0;
+    this.read = statementBatcher(async (ids) => {
+      const now = this.clock.now();
+      const rows = await readManyForDelivery(this.db, ids, now, capWindowMs);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => ({ message: byId.get(id) ?? null, now }));
+    });
+    this.take = statementBatcher(async (claims) =>
+      answersInOrder(
+        claims.map((c) => c.id),
+        await takeForSending(this.db, claims, config.delivery.sendingLockMs),
+      ),
+    );
+    this.record = statementBatcher(async (records) =>
+      answersInOrder(
+        records.map((r) => r.id),
+        await recordSent(this.db, records),
+      ),
+    );
   }
 
   /**
    * Re-checks the message and, if it may go now, takes it (`scheduled` → `sending`) by
-   * compare-and-set. Most messages cost two round trips: one read of the message with every
-   * fact, one conditional update. A marketing message under a frequency cap is decided under
-   * its customer's row lock instead, so that two workers cannot both take the last free slot.
+   * compare-and-set. Most messages cost two statements, each shared with the other jobs
+   * claiming at the same moment: one read of the messages with every fact, one conditional
+   * update. A marketing message under a frequency cap is decided under its customer's row
+   * lock instead, so that two workers cannot both take the last free slot.
    */
   async claim(messageId: string): Promise<Claim> {
-    const now = this.clock.now();
     const capWindowMs = this.cap?.windowMs ?? 0;
-    const read = await readForDelivery(this.db, messageId, now, capWindowMs);
+    const { message: read, now } = await this.read(messageId);
     if (!read) return { kind: 'gone' };
     const early = this.settledBeforeDecision(read, now);
     if (early) return early;
@@ -138,13 +170,12 @@ export class DeliveryService {
 
     switch (decision.action) {
       case 'send': {
-        const taken = await transition(
-          `status = 'sending', attempts = attempts + 1, reason = NULL,
-           locked_until = $2::timestamptz + make_interval(secs => $3::double precision / 1000),
-           possible_duplicate = possible_duplicate OR $4`,
-          [message.id, now, this.config.delivery.sendingLockMs, stuck],
-          { status: 'sending', reason: stuck ? 'released_after_lock_expired' : null, detail: null },
-        );
+        const claim = { id: message.id, stuck, now };
+        // Under the customer's lock the update belongs to that transaction; else it is batched.
+        const taken =
+          q === this.db
+            ? await this.take(claim)
+            : (await takeForSending(q, [claim], this.config.delivery.sendingLockMs)).size > 0;
         if (!taken) return { kind: 'gone' };
         if (stuck) this.metrics.possibleDuplicates.inc();
         return { kind: 'send', message, address: address!, reclaimed: stuck };
@@ -191,26 +222,15 @@ export class DeliveryService {
         message.class === 'marketing' ? (context.unsubscribeUrl as string | undefined) : undefined,
     };
     const result = await this.transport.send(mail);
-    // One statement records the send, its history and the engine's `message.sent` event
-    // (the same row EngineEvents.insert would write), so a sent message costs one round trip.
-    const recorded = await this.db.query<{ id: string }[]>(
-      `WITH sent AS (
-         UPDATE messages SET status = 'sent', sent_at = now(), provider_message_id = $2, subject = $3,
-                template_version = $4, locked_until = NULL, reason = NULL, last_error = NULL, updated_at = now()
-          WHERE id = $1 AND status = 'sending'
-          RETURNING id, customer_id, module, kind, rule_id),
-       history AS (
-         INSERT INTO message_status_changes (message_id, status, detail) SELECT id, 'sent', $2 FROM sent),
-       event AS (
-         INSERT INTO events (id, type, customer_id, occurred_at, properties, source)
-         SELECT 'message-sent.' || id, 'message.sent', customer_id, now(),
-                jsonb_build_object('messageId', id, 'module', module, 'kind', kind, 'ruleId', rule_id), 'engine'
-           FROM sent WHERE customer_id IS NOT NULL
-         ON CONFLICT (id) DO NOTHING)
-       SELECT id FROM sent`,
-      [message.id, result.providerMessageId, rendered.subject, rendered.version],
-    );
-    if (recorded.length === 0) {
+    // One statement records this send and those of the jobs finishing with it: statuses,
+    // history rows and the engine's `message.sent` events.
+    const recorded = await this.record({
+      id: message.id,
+      providerMessageId: result.providerMessageId,
+      subject: rendered.subject,
+      templateVersion: rendered.version,
+    });
+    if (!recorded) {
       // Released as stuck while we were sending: the other attempt records its own outcome.
       this.logger.warn(`message ${message.id} was sent but no longer ours to record`);
       return;

@@ -1,4 +1,5 @@
-import { FixedOffsetZone, IANAZone, Zone } from 'luxon';
+import { Zone } from 'luxon';
+import { zoneOrUtc } from '../../common/time/zones';
 
 /**
  * A daily span of customer-local wall-clock time, `HH:MM` on a 24-hour clock. The span is
@@ -137,9 +138,7 @@ function offsetMs(zone: Zone, ts: number): number {
 }
 
 function zoneOf(timezone: string | null): Zone {
-  return timezone && IANAZone.isValidZone(timezone)
-    ? IANAZone.create(timezone)
-    : FixedOffsetZone.utcInstance;
+  return zoneOrUtc(timezone || null);
 }
 
 function minutesOf(time: string): number {

@@ -1,7 +1,8 @@
 import Handlebars from 'handlebars';
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { isValidTimezone } from '../../common/time/zones';
 
 /** `templates/` at the repository root: the same relative path from src/ and from dist/. */
 export const TEMPLATES_DIR = resolve(__dirname, '../../../templates');
@@ -72,7 +73,7 @@ function validLocale(value: unknown): string | undefined {
 }
 
 function validZone(value: unknown): string | undefined {
-  return typeof value === 'string' && IANAZone.isValidZone(value) ? value : undefined;
+  return typeof value === 'string' && isValidTimezone(value) ? value : undefined;
 }
 
 function toNumber(value: unknown): number | undefined {

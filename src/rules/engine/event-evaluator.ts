@@ -11,7 +11,8 @@ import type { ActiveRule } from './entry';
 import { EntryExecutor } from './entry-executor';
 import { MixModuleRegistry } from './mix-module-registry';
 import { SkipCounter } from './skip-counter';
-import { loadEventTrigger, EventTrigger } from './trigger-facts';
+import { statementBatcher } from '../../common/batching/statement-batcher';
+import { loadEventTriggers, EventTrigger } from './trigger-facts';
 
 export interface EvaluationResult {
   /** False when the event no longer exists (its customer was erased). */
@@ -44,6 +45,16 @@ export class EventEvaluator {
     private readonly value: CustomerValueService,
   ) {}
 
+  /** Concurrent jobs' event reads and "seen" marks, one statement each (see statementBatcher). */
+  private readonly loadTrigger = statementBatcher(async (ids: readonly string[]) => {
+    const triggers = await loadEventTriggers(this.db, ids);
+    return ids.map((id) => triggers.get(id) ?? null);
+  });
+  private readonly markEvaluated = statementBatcher(async (ids: readonly string[]) => {
+    await markEvaluated(this.db, ids);
+    return ids.map(() => undefined);
+  });
+
   async evaluate(eventId: string): Promise<EvaluationResult> {
     const result: EvaluationResult = {
       seen: false,
@@ -53,7 +64,7 @@ export class EventEvaluator {
       converted: 0,
       cancelled: 0,
     };
-    const trigger = await loadEventTrigger(this.db, eventId);
+    const trigger = await this.loadTrigger(eventId);
     if (!trigger) return result;
     result.seen = true;
     const type = trigger.event.type;
@@ -68,8 +79,8 @@ export class EventEvaluator {
     result.rules = rules.length;
     const refreshes = refreshesValue(type);
     if (hooks.length === 0 && goalRules.length === 0 && rules.length === 0 && !refreshes) {
-      // Most events concern no rule: one statement, no transaction.
-      await markEvaluated(this.db, eventId);
+      // Most events concern no rule: one statement, no transaction, shared with other jobs.
+      await this.markEvaluated(eventId);
       return result;
     }
 
@@ -86,7 +97,7 @@ export class EventEvaluator {
         result.cancelled = outcome.cancelled.length;
       }
       if (rules.length > 0) messages.push(...(await this.enter(em, rules, trigger, result)));
-      await markEvaluated(em, eventId);
+      await markEvaluated(em, [eventId]);
     });
     await this.messages.enqueue(messages);
     return result;
@@ -146,11 +157,16 @@ export class EventEvaluator {
 }
 
 /** Records that the event was seen: once (`evaluated_at`) and every time (the count). */
-function markEvaluated(q: Pick<EntityManager, 'query'>, eventId: string) {
+/**
+ * Records that the engine saw these events. A retried job counts again (`evaluation_count`),
+ * which is how a test proves each event was handled once; a batch never holds one event
+ * twice, because BullMQ runs one job per event id at a time.
+ */
+function markEvaluated(q: Pick<EntityManager, 'query'>, eventIds: readonly string[]) {
   return q.query(
     `UPDATE events SET evaluated_at = COALESCE(evaluated_at, now()),
-            evaluation_count = evaluation_count + 1 WHERE id = $1`,
-    [eventId],
+            evaluation_count = evaluation_count + 1 WHERE id = ANY($1::text[])`,
+    [eventIds],
   );
 }
 

@@ -50,7 +50,15 @@ export async function loadEventTrigger(
   q: Pick<EntityManager, 'query'>,
   eventId: string,
 ): Promise<EventTrigger | null> {
-  const [row] = await q.query<Row[]>(
+  return (await loadEventTriggers(q, [eventId])).get(eventId) ?? null;
+}
+
+/** `loadEventTrigger` for many events in one statement, by event id (missing: no such event). */
+export async function loadEventTriggers(
+  q: Pick<EntityManager, 'query'>,
+  eventIds: readonly string[],
+): Promise<Map<string, EventTrigger>> {
+  const rows = await q.query<Row[]>(
     `SELECT ${CUSTOMER_ROW_COLUMNS},
             e.id AS e_id, e.type AS e_type, e.occurred_at AS e_occurred_at, e.properties AS e_properties,
             a.name AS a_name, a.owner_email AS a_owner_email, a.owner_name AS a_owner_name,
@@ -65,10 +73,13 @@ export async function loadEventTrigger(
        JOIN customers c ON c.id = e.customer_id
        LEFT JOIN accounts a ON a.id = c.account_id
        LEFT JOIN orders o ON o.external_id = e.properties->>'orderId' AND o.customer_id = e.customer_id
-      WHERE e.id = $1`,
-    [eventId],
+      WHERE e.id = ANY($1::text[])`,
+    [eventIds],
   );
-  if (!row) return null;
+  return new Map(rows.map((row) => [row.e_id, toTrigger(row)]));
+}
+
+function toTrigger(row: Row): EventTrigger {
   const event: EntryEvent = {
     id: row.e_id,
     type: row.e_type,

@@ -13,6 +13,7 @@ import type { RuleDefinition, RuleModule } from '../rule.schema';
 import type { RuleStatus } from '../rule.entity';
 import { admitPage } from './admit-page';
 import { audienceCountQuery, audiencePageQuery, AudienceRow } from './audience-query';
+import { writesInPageOrder } from './page-order';
 import type { RuleRunRow } from './rule-run.view';
 
 /** How a call to `execute` ended. */
@@ -220,6 +221,7 @@ export class RunExecutor {
     let messages: ScheduledMessage[] = [];
     try {
       await this.db.transaction(async (em) => {
+        if (writesInPageOrder(rule.definition)) await previousMoved;
         const trigger = { occurrence: runId, triggerAt: asOf, runId };
         const admitted = admitPage(rule, page.rows, trigger, this.clock.now());
         const executed = await this.entries.execute(em, rule, admitted.entries);

@@ -1,3 +1,4 @@
+import { writesInPageOrder } from '../../../../src/rules/runs/page-order';
 import { runRefusal } from '../../../../src/rules/runs/run-refusal';
 import { schedulerSpec } from '../../../../src/rules/schedules/scheduler-spec';
 import { tickTime } from '../../../../src/rules/schedules/rule-tick.processor';
@@ -12,6 +13,25 @@ describe('runRefusal', () => {
     expect(runRefusal({ status: 'active', trigger_type: 'event' })).toMatch(/event rule/);
     expect(runRefusal({ status: 'paused', trigger_type: 'manual' })).toMatch(/paused/);
     expect(runRefusal({ status: 'draft', trigger_type: 'schedule' })).toMatch(/draft/);
+  });
+});
+
+describe('writesInPageOrder', () => {
+  it('writes task rules page after page: one task per account spans pages', () => {
+    const task = {
+      type: 'task' as const,
+      title: 'Review {{account.name}}',
+      dueIn: 'P14D',
+      assignTo: 'account-owner' as const,
+      notify: true,
+    };
+    expect(writesInPageOrder({ action: task })).toBe(true);
+  });
+
+  it('lets email rules write pages side by side: their rows are per customer', () => {
+    for (const to of ['customer', 'account-owner', 'account-stakeholders'] as const) {
+      expect(writesInPageOrder({ action: { type: 'email', template: 'x.y', to } })).toBe(false);
+    }
   });
 });
 
