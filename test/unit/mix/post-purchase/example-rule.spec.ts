@@ -1,15 +1,13 @@
 import { loadConfig } from '../../../../src/config/app-config';
-import { readDefaultTemplates } from '../../../../src/messaging/templates/default-templates.loader';
-import { TemplateEnvironment } from '../../../../src/messaging/templates/handlebars-env';
 import { postPurchaseExampleRule as rule } from '../../../../src/mix/post-purchase/example-rule';
 import { PostPurchaseMixModule } from '../../../../src/mix/post-purchase/post-purchase.mix-module';
 import { MixModuleRegistry } from '../../../../src/rules/engine/mix-module-registry';
 import { createRuleSchema } from '../../../../src/rules/rule.schema';
 import { validateRule } from '../../../../src/rules/validate-rule';
+import { defaultTemplateLookup } from '../../../support/default-template-lookup';
 
 describe('the post-purchase example rule', () => {
-  const env = new TemplateEnvironment();
-  const defaults = readDefaultTemplates(env);
+  const templates = defaultTemplateLookup();
   const registry = new MixModuleRegistry();
   const mixModule = new PostPurchaseMixModule(registry, loadConfig({}));
 
@@ -29,15 +27,7 @@ describe('the post-purchase example rule', () => {
   it('passes every check the rules API makes when it is saved, with the default template', async () => {
     const errors = await validateRule(rule, {
       module: mixModule,
-      findTemplate: (key) => {
-        const found = defaults.find((d) => d.key === key);
-        return Promise.resolve(
-          found
-            ? { ...found, version: 1, text: null, createdBy: 'default', createdAt: new Date() }
-            : null,
-        );
-      },
-      partials: env.partialNames.filter((name) => name !== 'layout'),
+      ...templates,
     });
     expect(errors).toEqual([]);
   });
@@ -46,17 +36,7 @@ describe('the post-purchase example rule', () => {
     const withoutCheckIn = { ...rule, action: { ...rule.action, checkIn: false } };
     const errors = await validateRule(withoutCheckIn, {
       module: mixModule,
-      findTemplate: (key) => {
-        const found = defaults.find((d) => d.key === key)!;
-        return Promise.resolve({
-          ...found,
-          version: 1,
-          text: null,
-          createdBy: 'default',
-          createdAt: new Date(),
-        });
-      },
-      partials: env.partialNames.filter((name) => name !== 'layout'),
+      ...templates,
     });
     expect(errors.length).toBeGreaterThan(0);
     for (const error of errors) {

@@ -1,5 +1,3 @@
-import { readDefaultTemplates } from '../../../../src/messaging/templates/default-templates.loader';
-import { TemplateEnvironment } from '../../../../src/messaging/templates/handlebars-env';
 import {
   exampleRule,
   exampleSummaryRule,
@@ -11,9 +9,7 @@ import {
 import type { MixModule } from '../../../../src/rules/engine/mix-module';
 import { createRuleSchema } from '../../../../src/rules/rule.schema';
 import { validateRule } from '../../../../src/rules/validate-rule';
-
-const env = new TemplateEnvironment();
-const defaults = readDefaultTemplates(env);
+import { defaultTemplateLookup } from '../../../support/default-template-lookup';
 
 /** The module's two rule checks, as the engine's validator calls them. */
 const salesModule = {
@@ -23,15 +19,7 @@ const salesModule = {
 
 const deps = {
   module: salesModule,
-  partials: env.partialNames.filter((p) => p !== 'layout'),
-  findTemplate: (key: string) => {
-    const found = defaults.find((d) => d.key === key);
-    return Promise.resolve(
-      found
-        ? { ...found, text: null, version: 1, createdBy: 'default', createdAt: new Date() }
-        : null,
-    );
-  },
+  ...defaultTemplateLookup(),
 };
 
 describe('the example rules', () => {
