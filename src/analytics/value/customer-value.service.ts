@@ -63,21 +63,29 @@ export class CustomerValueService {
 
   /**
    * For the event evaluator: after an order, return or case event, the customer's value is
-   * refreshed and the trigger's facts updated, so conditions on `customer.valueTier`,
+   * refreshed (one statement for all the events of a wave) and the trigger's facts updated, so conditions on `customer.valueTier`,
    * `customer.rfmSegment` and `customer.clv` — and the engine's skip of unprofitable
    * customers — see the value this event made. Other events change nothing.
    */
-  async refreshOnEvent(em: EntityManager, trigger: EventTrigger): Promise<void> {
-    if (!refreshesValue(trigger.event.type)) return;
-    const [row] = await this.refresh(em, [trigger.customer.id]);
-    if (!row) return;
-    trigger.customer.valueTier = row.value_tier;
-    if (trigger.facts.customer)
-      Object.assign(trigger.facts.customer, {
-        valueTier: row.value_tier,
-        rfmSegment: row.rfm_segment,
-        clv: row.clv,
-      });
+  async refreshOnEvents(em: EntityManager, triggers: EventTrigger[]): Promise<void> {
+    const refreshing = triggers.filter((t) => refreshesValue(t.event.type));
+    if (refreshing.length === 0) return;
+    const rows = await this.refresh(
+      em,
+      refreshing.map((t) => t.customer.id),
+    );
+    const byCustomer = new Map(rows.map((row) => [String(row.id), row]));
+    for (const trigger of refreshing) {
+      const row = byCustomer.get(trigger.customer.id);
+      if (!row) continue;
+      trigger.customer.valueTier = row.value_tier;
+      if (trigger.facts.customer)
+        Object.assign(trigger.facts.customer, {
+          valueTier: row.value_tier,
+          rfmSegment: row.rfm_segment,
+          clv: row.clv,
+        });
+    }
   }
 
   /** Everyone, now (the nightly job and the admin's recompute), on a connection of its own. */

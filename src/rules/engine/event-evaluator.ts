@@ -1,38 +1,88 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CustomerValueService, refreshesValue } from '../../analytics/value/customer-value.service';
 import { Clock } from '../../common/clock';
+import { statementBatcher } from '../../common/batching/statement-batcher';
 import type { ScheduledMessage } from '../../messaging/messages/message-request';
 import { MessagesService } from '../../messaging/messages/messages.service';
 import { GoalTracker } from '../goals/goal-tracker';
 import { RuleCache } from '../rule-cache';
 import { admit } from './admit';
-import type { ActiveRule } from './entry';
+import type { ActiveRule, Entry } from './entry';
+import { CustomerTurns } from './customer-turns';
 import { EntryExecutor } from './entry-executor';
+import { evaluationWaves } from './evaluation-waves';
+import { entryKey, lastEntries } from './last-entries';
+import type { MixModule } from './mix-module';
 import { MixModuleRegistry } from './mix-module-registry';
 import { SkipCounter } from './skip-counter';
-import { statementBatcher } from '../../common/batching/statement-batcher';
 import { loadEventTriggers, EventTrigger } from './trigger-facts';
 
 export interface EvaluationResult {
   /** False when the event no longer exists (its customer was erased). */
   seen: boolean;
+  /** Active rules the event triggers. */
   rules: number;
-  scheduled: number;
-  heldOut: number;
+  /** Goal conversions the event made, and pending messages it cancelled (exit on goal). */
   converted: number;
   cancelled: number;
+  /**
+   * Events are evaluated in batches that share their statements and one transaction; what
+   * the event's batch made (messages and tasks scheduled, held-out rows).
+   */
+  batch: { events: number; scheduled: number; heldOut: number };
 }
 
+/** What one event asks of the engine, decided before the transaction. */
+interface Plan {
+  trigger: EventTrigger;
+  hooks: MixModule[];
+  refreshes: boolean;
+  goalRules: ActiveRule[];
+  rules: ActiveRule[];
+  result: Omit<EvaluationResult, 'batch'>;
+}
+
+interface Skip {
+  ruleId: string;
+  reason: string;
+  n: number;
+}
+
+/** Most events concern no rule: they are only marked as seen, with no transaction. */
+const needsTransaction = (p: Plan) =>
+  p.hooks.length > 0 || p.refreshes || p.goalRules.length > 0 || p.rules.length > 0;
+
+/** Jobs evaluated together at most; the evaluate concurrency sets how many are on hand. */
+const MAX_BATCH = 256;
 /**
- * What one event does, in one transaction: the modules see it (a coupon is redeemed), goals
- * are met (conversions, exits), then every active rule it triggers is asked whether the
- * customer enters. The messages are queued after the commit. Run twice for one event (a
- * retried job), it changes nothing the second time: conversions, codes, check-ins,
- * messages and tasks are all keyed by the event.
+ * Batches evaluated at once by one process: one writes while the next gathers. More would
+ * split the same jobs into smaller batches that wait for each other's customer locks.
+ */
+const BATCHES_IN_FLIGHT = 2;
+
+/**
+ * What events do. Each one: the modules see it (a coupon is redeemed), its customer's value is
+ * refreshed, goals are met (conversions, exits), then every active rule it triggers is asked
+ * whether the customer enters; the messages are queued after the commit.
+ *
+ * The events that concurrent jobs bring within a few milliseconds are evaluated together, in
+ * one transaction and with one statement per step and rule instead of one per event: at
+ * thousands of events a second, round trips and commits, not decisions, are the cost. The
+ * batch's customers are locked first, in id order (as every writer of customers locks them),
+ * so two batches, or a batch and a delivery, take turns per customer and `every` re-entry
+ * stays exact. A customer's several events in one batch are taken in waves, one event per
+ * customer each (see `evaluationWaves`), so they see each other as if evaluated one by one.
+ *
+ * Run twice for one event (a retried job), it changes nothing the second time: conversions,
+ * codes, check-ins, messages and tasks are all keyed by the event. If a batch fails, each of
+ * its events is evaluated again alone, so only a bad event's own job fails and retries.
  */
 @Injectable()
 export class EventEvaluator {
+  private readonly logger = new Logger(EventEvaluator.name);
+  private readonly turns = new CustomerTurns();
+
   constructor(
     private readonly db: DataSource,
     private readonly cache: RuleCache,
@@ -45,110 +95,200 @@ export class EventEvaluator {
     private readonly value: CustomerValueService,
   ) {}
 
-  /** Concurrent jobs' event reads and "seen" marks, one statement each (see statementBatcher). */
-  private readonly loadTrigger = statementBatcher(async (ids: readonly string[]) => {
-    const triggers = await loadEventTriggers(this.db, ids);
-    return ids.map((id) => triggers.get(id) ?? null);
-  });
-  private readonly markEvaluated = statementBatcher(async (ids: readonly string[]) => {
-    await markEvaluated(this.db, ids);
-    return ids.map(() => undefined);
+  private readonly batched = statementBatcher((ids: readonly string[]) => this.evaluateBatch(ids), {
+    maxBatch: MAX_BATCH,
+    maxInFlight: BATCHES_IN_FLIGHT,
   });
 
-  async evaluate(eventId: string): Promise<EvaluationResult> {
-    const result: EvaluationResult = {
-      seen: false,
-      rules: 0,
-      scheduled: 0,
-      heldOut: 0,
-      converted: 0,
-      cancelled: 0,
-    };
-    const trigger = await this.loadTrigger(eventId);
-    if (!trigger) return result;
-    result.seen = true;
+  evaluate(eventId: string): Promise<EvaluationResult> {
+    return this.batched(eventId);
+  }
+
+  private async evaluateBatch(ids: readonly string[]): Promise<(EvaluationResult | Error)[]> {
+    try {
+      return await this.evaluateTogether(ids);
+    } catch (error) {
+      if (ids.length === 1) throw error;
+      this.logger.warn(
+        `a batch of ${ids.length} events failed (${(error as Error).message}); evaluating each alone`,
+      );
+      const out: (EvaluationResult | Error)[] = [];
+      // One after another: the retry must not meet itself in the locks that failed the batch.
+      for (const id of ids) {
+        out.push(
+          await this.evaluateTogether([id]).then(
+            ([result]) => result,
+            (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+          ),
+        );
+      }
+      return out;
+    }
+  }
+
+  private async evaluateTogether(ids: readonly string[]): Promise<EvaluationResult[]> {
+    const triggers = await loadEventTriggers(this.db, ids);
+    const plans = new Map<string, Plan>();
+    for (const id of ids) {
+      const trigger = triggers.get(id);
+      if (trigger) plans.set(id, await this.plan(trigger));
+    }
+    const seen = [...plans.keys()];
+    // A customer's events in the order they happened (the waves keep this order).
+    const busy = [...plans.values()]
+      .filter(needsTransaction)
+      .sort((a, b) => a.trigger.event.occurredAt.getTime() - b.trigger.event.occurredAt.getTime());
+    const turn = this.turns.take(busy, (p) => p.trigger.customer.id);
+    const deferred = new Set(turn.later.map((p) => p.trigger.event.id));
+    const made = { events: ids.length, scheduled: 0, heldOut: 0 };
+    const skips: Skip[] = [];
+    const messages: ScheduledMessage[] = [];
+
+    try {
+      const marked = seen.filter((id) => !deferred.has(id));
+      if (turn.now.length === 0) {
+        if (marked.length > 0) await markEvaluated(this.db, marked);
+      } else {
+        await this.db.transaction(async (em) => {
+          await lockCustomers(
+            em,
+            turn.now.map((p) => p.trigger.customer.id),
+          );
+          for (const wave of evaluationWaves(turn.now, (p) => p.trigger.customer.id)) {
+            messages.push(...(await this.evaluateWave(em, wave, made, skips)));
+          }
+          await markEvaluated(em, marked);
+        });
+      }
+    } finally {
+      turn.release();
+    }
+    // Counted only once committed: a batch that failed and is evaluated again counts once.
+    for (const skip of skips) this.skips.add(skip.ruleId, skip.reason, skip.n);
+    await this.messages.enqueue(messages);
+
+    // Events of customers another batch was evaluating: now, after it (with fresh facts).
+    const after = new Map<string, EvaluationResult>();
+    if (deferred.size > 0) {
+      await turn.whenFree;
+      const again = [...deferred];
+      (await this.evaluateTogether(again)).forEach((result, i) => after.set(again[i], result));
+    }
+    return ids.map((id) => {
+      const plan = plans.get(id);
+      if (after.has(id)) return after.get(id)!;
+      return plan
+        ? { ...plan.result, batch: made }
+        : { seen: false, rules: 0, converted: 0, cancelled: 0, batch: made };
+    });
+  }
+
+  private async plan(trigger: EventTrigger): Promise<Plan> {
     const type = trigger.event.type;
     const [triggered, goalRules] = await Promise.all([
       this.cache.forEvent(type),
       this.cache.forGoal(type),
     ]);
-    const hooks = this.modules
-      .all()
-      .filter((m) => m.onEvent && (!m.wantsEvent || m.wantsEvent(trigger.event)));
     const rules = trigger.erased ? [] : triggered;
-    result.rules = rules.length;
-    const refreshes = refreshesValue(type);
-    if (hooks.length === 0 && goalRules.length === 0 && rules.length === 0 && !refreshes) {
-      // Most events concern no rule: one statement, no transaction, shared with other jobs.
-      await this.markEvaluated(eventId);
-      return result;
-    }
-
-    const messages: ScheduledMessage[] = [];
-    await this.db.transaction(async (em) => {
-      for (const module of hooks)
-        await module.onEvent!(em, trigger.event, trigger.customer, trigger.order);
-      // After the hooks (a coupon redeemed by this order is a discount that costs to serve),
-      // before goals and rules: conditions and the unprofitable skip see this event's value.
-      if (refreshes) await this.value.refreshOnEvent(em, trigger);
-      if (goalRules.length > 0) {
-        const outcome = await this.goals.onEvent(em, goalRules, trigger.event, trigger.customer);
-        result.converted = outcome.converted;
-        result.cancelled = outcome.cancelled.length;
-      }
-      if (rules.length > 0) messages.push(...(await this.enter(em, rules, trigger, result)));
-      await markEvaluated(em, [eventId]);
-    });
-    await this.messages.enqueue(messages);
-    return result;
+    return {
+      trigger,
+      hooks: this.modules
+        .all()
+        .filter((m) => m.onEvent && (!m.wantsEvent || m.wantsEvent(trigger.event))),
+      refreshes: refreshesValue(type),
+      goalRules,
+      rules,
+      result: { seen: true, rules: rules.length, converted: 0, cancelled: 0 },
+    };
   }
 
+  /** One event per customer (see `evaluationWaves`): each step one statement for the wave. */
+  private async evaluateWave(
+    em: EntityManager,
+    wave: Plan[],
+    made: EvaluationResult['batch'],
+    skips: Skip[],
+  ): Promise<ScheduledMessage[]> {
+    for (const { trigger, hooks } of wave)
+      for (const module of hooks)
+        await module.onEvent!(em, trigger.event, trigger.customer, trigger.order);
+    // After the hooks (a coupon redeemed by this order is a discount that costs to serve),
+    // before goals and rules: conditions and the unprofitable skip see this event's value.
+    await this.value.refreshOnEvents(
+      em,
+      wave.filter((p) => p.refreshes).map((p) => p.trigger),
+    );
+    const goals = await this.goals.onEvents(
+      em,
+      wave
+        .filter((p) => p.goalRules.length > 0)
+        .map((p) => ({ rules: p.goalRules, event: p.trigger.event, customer: p.trigger.customer })),
+    );
+    for (const plan of wave) {
+      const outcome = goals.get(plan.trigger.event.id);
+      if (!outcome) continue;
+      plan.result.converted += outcome.converted;
+      plan.result.cancelled += outcome.cancelled.length;
+    }
+    return this.enter(
+      em,
+      wave.filter((p) => p.rules.length > 0),
+      made,
+      skips,
+    );
+  }
+
+  /** The wave's entries, admitted in memory and written one rule at a time. */
   private async enter(
     em: EntityManager,
-    rules: ActiveRule[],
-    trigger: EventTrigger,
-    result: EvaluationResult,
+    plans: Plan[],
+    made: EvaluationResult['batch'],
+    skips: Skip[],
   ): Promise<ScheduledMessage[]> {
-    const customerId = trigger.customer.id;
-    const reentries = rules.map((r) => r.definition.reentry);
-    // With `every` re-entry, one customer's entries take turns (a row lock), so two events
-    // in the same instant do not both pass; `once` is settled by the dedupe key itself.
-    if (reentries.some((r) => typeof r === 'object'))
-      await em.query('SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
-    const last = reentries.every((r) => r === 'always')
-      ? new Map<string, Date>()
-      : await lastEntries(
-          em,
-          rules.map((r) => r.id),
-          customerId,
-        );
+    if (plans.length === 0) return [];
+    const limited = (r: ActiveRule) => r.definition.reentry !== 'always';
+    const last = await lastEntries(
+      em,
+      unique(plans.flatMap((p) => p.rules.filter(limited).map((r) => r.id))),
+      unique(plans.filter((p) => p.rules.some(limited)).map((p) => p.trigger.customer.id)),
+    );
     const now = this.clock.now();
-    const out: ScheduledMessage[] = [];
-    for (const rule of rules) {
-      const admission = admit(
-        rule,
-        {
-          customer: trigger.customer,
-          facts: trigger.facts,
-          lastEntryAt: last.get(rule.id) ?? null,
-          event: trigger.event,
-          order: trigger.order,
-        },
-        { occurrence: trigger.event.id, triggerAt: trigger.event.occurredAt, runId: null },
-        now,
-      );
-      if ('skip' in admission) {
-        if (admission.skip) this.skips.add(rule.id, admission.skip);
-        continue;
+    const byRule = new Map<string, { rule: ActiveRule; entries: Entry[] }>();
+    for (const { trigger, rules } of plans) {
+      for (const rule of rules) {
+        const admission = admit(
+          rule,
+          {
+            customer: trigger.customer,
+            facts: trigger.facts,
+            lastEntryAt: last.get(entryKey(rule.id, trigger.customer.id)) ?? null,
+            event: trigger.event,
+            order: trigger.order,
+          },
+          { occurrence: trigger.event.id, triggerAt: trigger.event.occurredAt, runId: null },
+          now,
+        );
+        if ('skip' in admission) {
+          if (admission.skip) skips.push({ ruleId: rule.id, reason: admission.skip, n: 1 });
+          continue;
+        }
+        const group = byRule.get(rule.id) ?? { rule, entries: [] };
+        group.entries.push(admission.entry);
+        byRule.set(rule.id, group);
       }
-      const { messages, tally } = await this.executor.execute(em, rule, [admission.entry]);
-      result.scheduled += tally.scheduled;
-      result.heldOut += tally.heldOut;
+    }
+
+    const out: ScheduledMessage[] = [];
+    for (const { rule, entries } of byRule.values()) {
+      const { messages, tally } = await this.executor.execute(em, rule, entries);
+      made.scheduled += tally.scheduled;
+      made.heldOut += tally.heldOut;
       for (const [reason, n] of Object.entries(tally.skipped)) {
         // An existing dedupe key: for a `once` rule, another event of this customer entered
         // first (evaluated at the same time); otherwise this very event was evaluated before.
-        if (reason !== 'duplicate') this.skips.add(rule.id, reason, n);
-        else if (rule.definition.reentry === 'once') this.skips.add(rule.id, 'already_entered', n);
+        if (reason !== 'duplicate') skips.push({ ruleId: rule.id, reason, n });
+        else if (rule.definition.reentry === 'once')
+          skips.push({ ruleId: rule.id, reason: 'already_entered', n });
       }
       out.push(...messages);
     }
@@ -156,11 +296,24 @@ export class EventEvaluator {
   }
 }
 
-/** Records that the event was seen: once (`evaluated_at`) and every time (the count). */
+const unique = (values: string[]) => [...new Set(values)];
+
 /**
- * Records that the engine saw these events. A retried job counts again (`evaluation_count`),
- * which is how a test proves each event was handled once; a batch never holds one event
- * twice, because BullMQ runs one job per event id at a time.
+ * The batch's customers, locked in id order for the rest of the transaction: their entries
+ * take turns with other batches' (so `every` re-entry is exact) and with capped deliveries.
+ */
+async function lockCustomers(em: EntityManager, customerIds: string[]) {
+  await em.query(
+    'SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
+    [unique(customerIds)],
+  );
+}
+
+/**
+ * Records that the engine saw these events: once (`evaluated_at`) and every time (the count).
+ * A retried job counts again (`evaluation_count`), which is how a test proves each event was
+ * handled once; a batch never holds one event twice, because BullMQ runs one job per event id
+ * at a time.
  */
 function markEvaluated(q: Pick<EntityManager, 'query'>, eventIds: readonly string[]) {
   return q.query(
@@ -168,21 +321,4 @@ function markEvaluated(q: Pick<EntityManager, 'query'>, eventIds: readonly strin
             evaluation_count = evaluation_count + 1 WHERE id = ANY($1::text[])`,
     [eventIds],
   );
-}
-
-/** When the customer last entered each rule: their latest message or task of it. */
-async function lastEntries(
-  em: EntityManager,
-  ruleIds: string[],
-  customerId: string,
-): Promise<Map<string, Date>> {
-  const rows = await em.query<{ rule_id: string; at: Date }[]>(
-    `SELECT rule_id, max(at) AS at FROM (
-       SELECT rule_id, created_at AS at FROM messages WHERE customer_id = $1 AND rule_id = ANY($2::uuid[])
-       UNION ALL
-       SELECT rule_id, created_at FROM tasks WHERE customer_id = $1 AND rule_id = ANY($2::uuid[])) e
-     GROUP BY rule_id`,
-    [customerId, ruleIds],
-  );
-  return new Map(rows.map((r) => [r.rule_id, r.at]));
 }

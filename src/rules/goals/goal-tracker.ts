@@ -15,64 +15,93 @@ import type { ActiveRule, EntryCustomer, EntryEvent } from '../engine/entry';
  * - Exit: with `exitOnGoal`, the rule's messages still scheduled for the customer are
  *   cancelled (`goal_met`) — they were about something the customer has now done.
  */
+/** A goal event of one customer, and the active rules whose goal it may be. */
+export interface GoalArrival {
+  rules: ActiveRule[];
+  event: EntryEvent;
+  customer: EntryCustomer;
+}
+
+/** What the arrivals did, per event id: conversions made and pending messages cancelled. */
+export type GoalOutcome = Map<string, { converted: number; cancelled: string[] }>;
+
 @Injectable()
 export class GoalTracker {
-  async onEvent(
-    em: EntityManager,
-    rules: ActiveRule[],
-    event: EntryEvent,
-    customer: EntryCustomer,
-  ): Promise<{ converted: number; cancelled: string[] }> {
-    let converted = 0;
-    const cancelled: string[] = [];
-    for (const rule of rules) {
-      const goal = rule.definition.goal;
-      if (!goal || goal.event !== event.type) continue;
-      const revenue = revenueOf(event);
-      // Conversion and exit in one statement: one round trip per goal rule.
-      const rows = await em.query<{ kind: 'converted' | 'cancelled'; id: string }[]>(
-        `WITH candidate AS (
+  /**
+   * Every (rule, goal event) pair of the arrivals in one statement. The arrivals must be of
+   * different customers (one evaluation wave): an exit is matched back to its event by the
+   * (rule, customer) it cancelled for.
+   */
+  async onEvents(em: EntityManager, arrivals: GoalArrival[]): Promise<GoalOutcome> {
+    const outcome: GoalOutcome = new Map();
+    const pairs = arrivals.flatMap(({ rules, event, customer }) => {
+      outcome.set(event.id, { converted: 0, cancelled: [] });
+      return rules
+        .filter((rule) => rule.definition.goal?.event === event.type)
+        .map((rule) => ({ rule, goal: rule.definition.goal!, event, customer }));
+    });
+    if (pairs.length === 0) return outcome;
+    const revenue = pairs.map((p) => revenueOf(p.event));
+    // Conversion and exit in one statement for every pair: one round trip per wave.
+    const rows = await em.query<
+      { kind: 'converted' | 'cancelled'; id: string; event_id: string | null; key: string }[]
+    >(
+      `WITH goal AS (
+         SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::interval[],
+                              $5::text[], $6::numeric[], $7::text[], $8::boolean[])
+           AS g(rule_id, customer_id, at, within, event_id, revenue, currency, exit_on_goal)),
+       candidate AS (
+         SELECT g.*, c.id AS entry_id, c.grp FROM goal g
+         CROSS JOIN LATERAL (
            SELECT id, 'treated' AS grp, sent_at AS ref FROM messages
-            WHERE rule_id = $1 AND customer_id = $2 AND status = 'sent'
-              AND sent_at <= $3 AND $3 <= sent_at + $4::interval
+            WHERE rule_id = g.rule_id AND customer_id = g.customer_id AND status = 'sent'
+              AND sent_at <= g.at AND g.at <= sent_at + g.within
            UNION ALL
            SELECT id, 'holdout', send_at FROM messages
-            WHERE rule_id = $1 AND customer_id = $2 AND status = 'held_out'
-              AND send_at <= $3 AND $3 <= send_at + $4::interval
+            WHERE rule_id = g.rule_id AND customer_id = g.customer_id AND status = 'held_out'
+              AND send_at <= g.at AND g.at <= send_at + g.within
            UNION ALL
            SELECT id, CASE WHEN status = 'held_out' THEN 'holdout' ELSE 'treated' END, created_at FROM tasks
-            WHERE rule_id = $1 AND customer_id = $2 AND created_at <= $3 AND $3 <= created_at + $4::interval
-           ORDER BY ref DESC LIMIT 1),
-         converted AS (
-           INSERT INTO conversions (id, rule_id, customer_id, "group", entry_id, event_id, converted_at, revenue, currency)
-           SELECT gen_random_uuid(), $1, $2, grp, id, $5, $3, $6, $7 FROM candidate
-            -- One goal event converts once per rule (a redeemed code may have counted it already).
-            WHERE NOT EXISTS (SELECT 1 FROM conversions WHERE rule_id = $1 AND event_id = $5)
-           ON CONFLICT (entry_id) DO NOTHING RETURNING id),
-         exited AS (
-           UPDATE messages SET status = 'cancelled', reason = 'goal_met', updated_at = now()
-            WHERE $8::boolean AND rule_id = $1 AND customer_id = $2 AND status = 'scheduled'
-            RETURNING id),
-         history AS (
-           INSERT INTO message_status_changes (message_id, status, reason)
-           SELECT id, 'cancelled', 'goal_met' FROM exited)
-         SELECT 'converted' AS kind, id FROM converted
-         UNION ALL SELECT 'cancelled', id FROM exited`,
-        [
-          rule.id,
-          customer.id,
-          event.occurredAt,
-          goal.within,
-          event.id,
-          revenue?.amount ?? null,
-          revenue?.currency ?? null,
-          goal.exitOnGoal,
-        ],
-      );
-      converted += rows.filter((r) => r.kind === 'converted').length;
-      cancelled.push(...rows.filter((r) => r.kind === 'cancelled').map((r) => r.id));
+            WHERE rule_id = g.rule_id AND customer_id = g.customer_id
+              AND created_at <= g.at AND g.at <= created_at + g.within
+           ORDER BY ref DESC LIMIT 1) c),
+       converted AS (
+         INSERT INTO conversions (id, rule_id, customer_id, "group", entry_id, event_id, converted_at, revenue, currency)
+         SELECT gen_random_uuid(), x.rule_id, x.customer_id, x.grp, x.entry_id, x.event_id, x.at, x.revenue, x.currency
+           FROM candidate x
+          -- One goal event converts once per rule (a redeemed code may have counted it already).
+          WHERE NOT EXISTS (SELECT 1 FROM conversions WHERE rule_id = x.rule_id AND event_id = x.event_id)
+         ON CONFLICT (entry_id) DO NOTHING RETURNING id, event_id),
+       exited AS (
+         UPDATE messages m SET status = 'cancelled', reason = 'goal_met', updated_at = now()
+           FROM (SELECT DISTINCT rule_id, customer_id FROM goal WHERE exit_on_goal) g
+          WHERE m.rule_id = g.rule_id AND m.customer_id = g.customer_id AND m.status = 'scheduled'
+          RETURNING m.id, m.customer_id),
+       history AS (
+         INSERT INTO message_status_changes (message_id, status, reason)
+         SELECT id, 'cancelled', 'goal_met' FROM exited)
+       SELECT 'converted' AS kind, id, event_id, '' AS key FROM converted
+       UNION ALL SELECT 'cancelled', id, NULL, customer_id::text FROM exited`,
+      [
+        pairs.map((p) => p.rule.id),
+        pairs.map((p) => p.customer.id),
+        pairs.map((p) => p.event.occurredAt),
+        pairs.map((p) => p.goal.within),
+        pairs.map((p) => p.event.id),
+        revenue.map((r) => r?.amount ?? null),
+        revenue.map((r) => r?.currency ?? null),
+        pairs.map((p) => p.goal.exitOnGoal),
+      ],
+    );
+    const eventOf = new Map(arrivals.map((a) => [a.customer.id, a.event.id]));
+    for (const row of rows) {
+      const eventId = row.kind === 'converted' ? row.event_id : eventOf.get(row.key);
+      const counts = eventId ? outcome.get(eventId) : undefined;
+      if (!counts) continue;
+      if (row.kind === 'converted') counts.converted += 1;
+      else counts.cancelled.push(row.id);
     }
-    return { converted, cancelled };
+    return outcome;
   }
 }
 
