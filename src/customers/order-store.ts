@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { OrderPatch } from './order-projection';
+import { lockCustomers } from './lock-customers';
 
 /**
  * Which orders count: placed and not cancelled. A returned order still counts as an order
@@ -110,10 +111,7 @@ export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]
   const touched = [...new Set(orders.map((o) => o.customer_id))].sort((a, b) =>
     Number(BigInt(a) - BigInt(b)),
   );
-  await em.query(
-    'SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
-    [touched],
-  );
+  await lockCustomers(em, touched);
   await em.query(
     `UPDATE customers c SET
         orders_count = s.orders_count, total_spent = s.total_spent,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
+import { lockCustomers } from '../../customers/lock-customers';
 import { APP_CONFIG } from '../../config/config.module';
 import { isOrderEvent } from '../../customers/order-projection';
 import type { EventTrigger } from '../../rules/engine/trigger-facts';
@@ -53,11 +54,7 @@ export class CustomerValueService {
     const now = this.clock.now();
     await this.ensureThresholds(em, ids, now);
     // Several customers are locked in id order, as every other writer of customers does.
-    if (ids.length > 1)
-      await em.query(
-        'SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
-        [ids],
-      );
+    if (ids.length > 1) await lockCustomers(em, ids);
     return em.query<RefreshedValue[]>(REFRESH_SQL, [...valueParams(now, this.settings), ids]);
   }
 

@@ -4,6 +4,7 @@ import { CustomerValueService, refreshesValue } from '../../analytics/value/cust
 import { Clock } from '../../common/clock';
 import { statementBatcher } from '../../common/batching/statement-batcher';
 import type { ScheduledMessage } from '../../messaging/messages/message-request';
+import { lockCustomers } from '../../customers/lock-customers';
 import { MessagesService } from '../../messaging/messages/messages.service';
 import { GoalTracker } from '../goals/goal-tracker';
 import { RuleCache } from '../rule-cache';
@@ -297,17 +298,6 @@ export class EventEvaluator {
 }
 
 const unique = (values: string[]) => [...new Set(values)];
-
-/**
- * The batch's customers, locked in id order for the rest of the transaction: their entries
- * take turns with other batches' (so `every` re-entry is exact) and with capped deliveries.
- */
-async function lockCustomers(em: EntityManager, customerIds: string[]) {
-  await em.query(
-    'SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
-    [unique(customerIds)],
-  );
-}
 
 /**
  * Records that the engine saw these events: once (`evaluated_at`) and every time (the count).
