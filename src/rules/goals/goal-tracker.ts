@@ -72,15 +72,17 @@ export class GoalTracker {
           -- One goal event converts once per rule (a redeemed code may have counted it already).
           WHERE NOT EXISTS (SELECT 1 FROM conversions WHERE rule_id = x.rule_id AND event_id = x.event_id)
          ON CONFLICT (entry_id) DO NOTHING RETURNING id, event_id),
-       -- Found per pair through the (rule, customer) index: as a join, the planner read
-       -- every scheduled message of the rule for each pair.
+       -- Found per pair through the (rule, customer) index. OFFSET 0 keeps the subquery a
+       -- subquery: flattened into a join, the planner read every scheduled message of
+       -- every rule and sorted them (tens of ms per wave at 50k scheduled).
        exited AS (
          UPDATE messages SET status = 'cancelled', reason = 'goal_met', updated_at = now()
           WHERE id IN (
             SELECT m.id FROM goal g
             CROSS JOIN LATERAL (
               SELECT id FROM messages
-               WHERE rule_id = g.rule_id AND customer_id = g.customer_id AND status = 'scheduled') m
+               WHERE rule_id = g.rule_id AND customer_id = g.customer_id AND status = 'scheduled'
+              OFFSET 0) m
              WHERE g.exit_on_goal)
           RETURNING id, customer_id),
        history AS (
