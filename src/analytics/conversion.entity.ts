@@ -7,6 +7,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
  */
 @Entity({ name: 'conversions' })
 @Index(['ruleId', 'group'])
+// A goal event converts once per rule: the goal tracker asks whether (rule, event) has one
+// for every goal event, which without this read all of the rule's conversions each time.
+@Index(['ruleId', 'eventId'])
 export class ConversionEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
