@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { isValidTimezone } from '../../common/time/zones';
+import { zoneOrUtc } from '../../common/time/zones';
 
 /** `templates/` at the repository root: the same relative path from src/ and from dist/. */
 export const TEMPLATES_DIR = resolve(__dirname, '../../../templates');
@@ -72,10 +72,6 @@ function validLocale(value: unknown): string | undefined {
   }
 }
 
-function validZone(value: unknown): string | undefined {
-  return typeof value === 'string' && isValidTimezone(value) ? value : undefined;
-}
-
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   // Postgres numerics arrive as strings.
@@ -137,7 +133,7 @@ export function formatDate(value: unknown, format?: unknown, locale?: unknown, z
   const dt = toDateTime(value);
   if (!dt) return '';
   const local = dt
-    .setZone(validZone(zone) ?? 'UTC')
+    .setZone(zoneOrUtc(typeof zone === 'string' ? zone : null))
     .setLocale(validLocale(locale) ?? FALLBACK_LOCALE);
   const name = typeof format === 'string' && format !== '' ? format : 'medium';
   return name in DATE_PRESETS
