@@ -246,4 +246,47 @@ describe('product-extras', () => {
       '<p>[INK-1 consumable €19.00][SLEEVE-14 accessory €39.00][SETUP-HOME service €59.00][CARE-3Y warranty €149.00]</p>',
     );
   });
+
+  it('never offers one extra twice when two rules enter on the same event', async () => {
+    // The engine writes a wave's messages together; the extras of a rule that comes later
+    // must still see what an earlier rule offered in the same evaluation.
+    const second = await d.t.http
+      .post('/v1/rules')
+      .set('Authorization', `Bearer ${marketer}`)
+      .send({
+        name: 'Warranty and service after a laptop is delivered',
+        module: 'product-extras',
+        trigger: { type: 'event', event: 'order.delivered' },
+        conditions: { field: 'order.items.sku', op: 'contains', value: 'LAPTOP-14' },
+        delay: 'PT1S',
+        action: {
+          type: 'email',
+          template: 'product-extras.offer',
+          extras: { kinds: ['warranty', 'service'] },
+        },
+        reentry: 'always',
+        status: 'active',
+      })
+      .expect(201);
+    try {
+      const kim = await d.customer('kim');
+      await order(kim.externalId, ['LAPTOP-14'], true);
+      await evaluated(kim.id, 2);
+      const rows = await d.t.db.query<
+        { rule_id: string; context: { extras?: { sku: string }[] } }[]
+      >('SELECT rule_id, context FROM messages WHERE customer_id = $1 ORDER BY created_at', [
+        kim.id,
+      ]);
+      const offered = rows.flatMap((r) => (r.context.extras ?? []).map((e) => e.sku));
+      // The first rule offers the sleeve and the care plan, the second only what is left.
+      expect(offered.sort()).toEqual(['CARE-3Y', 'SETUP-HOME', 'SLEEVE-14']);
+      expect(new Set(rows.map((r) => r.rule_id))).toEqual(new Set([ruleId, second.body.id]));
+    } finally {
+      await d.t.http
+        .patch(`/v1/rules/${second.body.id}`)
+        .set('Authorization', `Bearer ${marketer}`)
+        .send({ status: 'paused' })
+        .expect(200);
+    }
+  });
 });

@@ -18,6 +18,8 @@ export class ProductExtrasMixModule implements MixModule, OnModuleInit {
   readonly messageKind = 'offer';
   readonly messageClass = 'marketing' as const;
   readonly spendsMoney = true;
+  // Leaves out extras offered in the last 30 days, by this wave's other rules too.
+  readonly prepareReadsMessages = true;
 
   constructor(
     private readonly registry: MixModuleRegistry,

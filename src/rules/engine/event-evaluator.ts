@@ -239,7 +239,7 @@ export class EventEvaluator {
     );
   }
 
-  /** The wave's entries, admitted in memory and written one rule at a time. */
+  /** The wave's entries, admitted in memory; each rule's module rows, then all messages at once. */
   private async enter(
     em: EntityManager,
     plans: Plan[],
@@ -280,8 +280,10 @@ export class EventEvaluator {
     }
 
     const out: ScheduledMessage[] = [];
-    for (const { rule, entries } of byRule.values()) {
-      const { messages, tally } = await this.executor.execute(em, rule, entries);
+    const groups = [...byRule.values()];
+    const executed = await this.executor.executeMany(em, groups);
+    for (const [i, { messages, tally }] of executed.entries()) {
+      const { rule } = groups[i];
       made.scheduled += tally.scheduled;
       made.heldOut += tally.heldOut;
       for (const [reason, n] of Object.entries(tally.skipped)) {

@@ -36,6 +36,12 @@ export interface MixModule {
   prepare?(em: EntityManager, entries: Entry[], action: EmailAction): Promise<Prepared[]>;
 
   /**
+   * `prepare` reads the module's earlier messages (product extras: nothing offered in the
+   * last 30 days), so the messages other rules asked for before it must be written first.
+   */
+  readonly prepareReadsMessages?: boolean;
+
+  /**
    * For `task` actions (sales-touchpoints): create the tasks for these entries (treated and
    * held out) in the engine's transaction; returns how many were created.
    */
