@@ -169,4 +169,64 @@ describe('events evaluated in batches', () => {
     );
     expect(again.map((m) => m.status).sort()).toEqual(['cancelled', 'scheduled']);
   });
+
+  it('evaluates the customers it can lock at once, and one that another transaction holds right after', async () => {
+    const type = 'cart.locked';
+    const ruleId = await rule({
+      name: 'Nudge past a lock',
+      trigger: { type: 'event', event: type },
+      reentry: 'always',
+    });
+    const free = await d.customer('lock-free');
+    const held = await d.customer('lock-held');
+    const [freeEvent, heldEvent] = [free, held].map((c) => ({
+      id: `ev-${randomUUID()}`,
+      type,
+      customerId: c.externalId,
+      occurredAt: at(1),
+    }));
+    const worker = d.t.app.get(EvaluateProcessor).worker;
+    // Another transaction holds one customer's row, as ingestion does while writing orders.
+    const blocker = d.t.db.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    await worker.pause(true);
+    let results: Promise<unknown[]> | undefined;
+    try {
+      await blocker.query('SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE', [held.id]);
+      await d.t.http
+        .post('/v1/events/batch')
+        .set('Authorization', `Bearer ${ingest}`)
+        .send({ events: [freeEvent, heldEvent] })
+        .expect(202);
+      const evaluator = d.t.app.get(EventEvaluator);
+      results = Promise.all([freeEvent, heldEvent].map((e) => evaluator.evaluate(e.id)));
+      const evaluatedAt = async (id: string) =>
+        (
+          await d.t.db.query<{ evaluated_at: Date | null }[]>(
+            'SELECT evaluated_at FROM events WHERE id = $1',
+            [id],
+          )
+        )[0].evaluated_at;
+      // The free customer's event is done while the other one's row is still held…
+      await d.t.waitFor(() => evaluatedAt(freeEvent.id));
+      expect(await evaluatedAt(heldEvent.id)).toBeNull();
+    } finally {
+      await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+    // …and the held one's right after the row is free, once.
+    await results;
+    await worker.resume();
+    const rows = await d.t.db.query<{ id: string; evaluation_count: number }[]>(
+      'SELECT id, evaluation_count FROM events WHERE id = ANY($1::text[]) ORDER BY id',
+      [[freeEvent.id, heldEvent.id]],
+    );
+    expect(rows.map((r) => r.evaluation_count)).toEqual([1, 1]);
+    const entered = await d.t.db.query<{ customer_id: string }[]>(
+      'SELECT customer_id::text FROM messages WHERE rule_id = $1 ORDER BY customer_id',
+      [ruleId],
+    );
+    expect(entered.map((r) => r.customer_id).sort()).toEqual([free.id, held.id].sort());
+  });
 });

@@ -4,7 +4,7 @@ import { CustomerValueService, refreshesValue } from '../../analytics/value/cust
 import { Clock } from '../../common/clock';
 import { statementBatcher } from '../../common/batching/statement-batcher';
 import type { ScheduledMessage } from '../../messaging/messages/message-request';
-import { lockCustomers } from '../../customers/lock-customers';
+import { lockCustomers, lockFreeCustomers } from '../../customers/lock-customers';
 import { MessagesService } from '../../messaging/messages/messages.service';
 import { GoalTracker } from '../goals/goal-tracker';
 import { RuleCache } from '../rule-cache';
@@ -127,7 +127,16 @@ export class EventEvaluator {
     }
   }
 
-  private async evaluateTogether(ids: readonly string[]): Promise<EvaluationResult[]> {
+  /**
+   * With `waitForLocks` false (a fresh batch), customers another transaction holds are not
+   * waited for: their events are evaluated again right after the batch, and that time wait
+   * for the lock. An ingestion batch holds hundreds of customers while it writes their
+   * orders; waiting for all of them made every evaluation batch queue behind it.
+   */
+  private async evaluateTogether(
+    ids: readonly string[],
+    waitForLocks = false,
+  ): Promise<EvaluationResult[]> {
     const triggers = await loadEventTriggers(this.db, ids);
     const plans = new Map<string, Plan>();
     for (const id of ids) {
@@ -141,24 +150,34 @@ export class EventEvaluator {
       .sort((a, b) => a.trigger.event.occurredAt.getTime() - b.trigger.event.occurredAt.getTime());
     const turn = this.turns.take(busy, (p) => p.trigger.customer.id);
     const deferred = new Set(turn.later.map((p) => p.trigger.event.id));
+    /** Events of customers another transaction held when this batch locked its own. */
+    const heldElsewhere = new Set<string>();
     const made = { events: ids.length, scheduled: 0, heldOut: 0 };
     const skips: Skip[] = [];
     const messages: ScheduledMessage[] = [];
 
     try {
-      const marked = seen.filter((id) => !deferred.has(id));
       if (turn.now.length === 0) {
+        const marked = seen.filter((id) => !deferred.has(id));
         if (marked.length > 0) await markEvaluated(this.db, marked);
       } else {
         await this.db.transaction(async (em) => {
-          await lockCustomers(
-            em,
-            turn.now.map((p) => p.trigger.customer.id),
-          );
-          for (const wave of evaluationWaves(turn.now, (p) => p.trigger.customer.id)) {
+          const customers = turn.now.map((p) => p.trigger.customer.id);
+          let mine = turn.now;
+          if (waitForLocks) await lockCustomers(em, customers);
+          else {
+            const locked = await lockFreeCustomers(em, customers);
+            mine = turn.now.filter((p) => locked.has(p.trigger.customer.id));
+            for (const p of turn.now)
+              if (!locked.has(p.trigger.customer.id)) heldElsewhere.add(p.trigger.event.id);
+          }
+          for (const wave of evaluationWaves(mine, (p) => p.trigger.customer.id)) {
             messages.push(...(await this.evaluateWave(em, wave, made, skips)));
           }
-          await markEvaluated(em, marked);
+          await markEvaluated(
+            em,
+            seen.filter((id) => !deferred.has(id) && !heldElsewhere.has(id)),
+          );
         });
       }
     } finally {
@@ -170,6 +189,12 @@ export class EventEvaluator {
 
     // Events of customers another batch was evaluating: now, after it (with fresh facts).
     const after = new Map<string, EvaluationResult>();
+    if (heldElsewhere.size > 0) {
+      const again = [...heldElsewhere];
+      (await this.evaluateTogether(again, true)).forEach((result, i) =>
+        after.set(again[i], result),
+      );
+    }
     if (deferred.size > 0) {
       await turn.whenFree;
       const again = [...deferred];
