@@ -113,7 +113,9 @@ describe('scheduling side and promoter together', () => {
           let previousDied = false;
           for (let pass = 0, t = firstTick; t < end; pass++, t += interval) {
             // A pass may die after some pages, but not two in a row.
-            const dies = previousDied ? null : pagesBeforeDying[pass % pagesBeforeDying.length];
+            const dies: number | null = previousDied
+              ? null
+              : pagesBeforeDying[pass % pagesBeforeDying.length];
             previousDied = dies !== null;
             const dieAfter = dies ?? Infinity;
             for (const m of queuedBySchedulers) if (m.addedAt <= t) addJob(m.id, m.addedAt);
