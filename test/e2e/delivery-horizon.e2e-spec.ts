@@ -39,6 +39,10 @@ describe('delivery: jobs only within the horizon, the promoter adds the rest', (
       checkIn(customer.id, { sendAt: laterAt }),
     );
 
+    // Message ids are time-ordered UUIDs (uuid_v7).
+    expect(
+      [soon, later].every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/.test(id)),
+    ).toBe(true);
     // Right after scheduling: the one due in 1.5 s has its delayed job, the other only a row.
     expect(await d.deliverQueue.getJobState(soon)).toBe('delayed');
     expect(await d.deliverQueue.getJobState(later)).toBe('unknown');
