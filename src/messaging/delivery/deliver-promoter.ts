@@ -34,6 +34,8 @@ const BEGINNING = new Date(0);
 export class DeliverPromoter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('DeliverPromoter');
   private readonly task: PeriodicTask;
+  /** Set at shutdown: a long pass stops after its current page (the watermark is there). */
+  private stopping = false;
 
   constructor(
     private readonly db: DataSource,
@@ -49,6 +51,7 @@ export class DeliverPromoter implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationShutdown() {
+    this.stopping = true;
     return this.task.stop();
   }
 
@@ -87,7 +90,7 @@ export class DeliverPromoter implements OnApplicationBootstrap, OnApplicationShu
         this.metrics.promoted.inc(page.length);
         // On another connection, committed at once: the jobs are in Redis now.
         await this.advance(watermarkAfterPage(page, PAGE, bound));
-        if (page.length < PAGE) break;
+        if (page.length < PAGE || this.stopping) break;
       }
       await runner.commitTransaction();
     } catch (error) {
