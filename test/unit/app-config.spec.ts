@@ -253,6 +253,8 @@ describe('loadConfig: bad values are named in the ConfigError', () => {
     ['RULE_RUN_PAGE_SIZE', '50000'],
     ['RULE_RUN_PAGES_IN_FLIGHT', '17'],
     ['RULE_RUN_CONCURRENCY', 'two'],
+    ['DELIVER_JOB_HORIZON_MS', '500'],
+    ['DELIVER_JOB_HORIZON_MS', 'PT1H'],
   ])('%s=%s', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.problems).toHaveLength(1);
