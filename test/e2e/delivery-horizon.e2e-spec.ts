@@ -85,7 +85,9 @@ describeWithRedisBinary('delivery: the promoter and the reconciler after a Redis
   beforeAll(async () => {
     redis = await DisposableRedis.start();
     d = await DeliveryApp.start({
-      ...HORIZON,
+      // 4 s: the promoter runs every second and reaches 2 s ahead, so there is a second or
+      // more between a promotion and the send time for the flush to fall into.
+      DELIVER_JOB_HORIZON_MS: '4000',
       REDIS_URL: redis.url,
       RECONCILE_INTERVAL_MS: '300',
       DELIVER_OVERDUE_MS: '1000',
@@ -100,8 +102,8 @@ describeWithRedisBinary('delivery: the promoter and the reconciler after a Redis
     const customers = await Promise.all(
       Array.from({ length: 10 }, (_, i) => d.customer(`horizon-flush${i}`)),
     );
-    const promotedAt = new Date(Date.now() + 3_500);
-    const unpromotedAt = new Date(Date.now() + 8_000);
+    const promotedAt = new Date(Date.now() + 5_000);
+    const unpromotedAt = new Date(Date.now() + 10_000);
     const promoted = await d.schedule(
       ...customers.map((c) => checkIn(c.id, { sendAt: promotedAt })),
     );
@@ -111,7 +113,7 @@ describeWithRedisBinary('delivery: the promoter and the reconciler after a Redis
     expect(await d.deliverQueue.getDelayedCount()).toBe(0);
 
     // Wait for the promoter to add the first ten jobs, then lose them.
-    await Promise.all(promoted.map((id) => jobAppears(d, id, 5_000)));
+    await Promise.all(promoted.map((id) => jobAppears(d, id, 8_000)));
     expect(Date.now()).toBeLessThan(promotedAt.getTime());
     expect(await d.deliverQueue.getJobState(unpromoted[0])).toBe('unknown');
     await redis.flushAll();
