@@ -100,6 +100,12 @@ export const configSchema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt(10_000),
   /** A due message still waiting this long past its send time is checked for a lost job. */
   DELIVER_OVERDUE_MS: positiveInt(30_000),
+  /**
+   * Only messages due within this long get their `deliver` job when scheduled; the promoter
+   * adds the others' as they come closer. Keeps tomorrow's messages out of Redis memory.
+   * At least a second: the promoter runs every quarter of it (at most every minute).
+   */
+  DELIVER_JOB_HORIZON_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   /** How often the worker emails sales reps a digest of their new tasks (event-created ones). */
   TASK_NOTICE_INTERVAL_MS: positiveInt(5_000),
   /** How often the worker looks for overdue tasks to remind and escalate. */
@@ -189,6 +195,7 @@ export interface AppConfig {
     sendingLockMs: number;
     reconcileIntervalMs: number;
     overdueMs: number;
+    jobHorizonMs: number;
   };
   tasks: { noticeIntervalMs: number; overdueIntervalMs: number; escalationGrace: string };
   value: {
@@ -285,6 +292,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sendingLockMs: raw.SENDING_LOCK_MS,
       reconcileIntervalMs: raw.RECONCILE_INTERVAL_MS,
       overdueMs: raw.DELIVER_OVERDUE_MS,
+      jobHorizonMs: raw.DELIVER_JOB_HORIZON_MS,
     },
     tasks: {
       noticeIntervalMs: raw.TASK_NOTICE_INTERVAL_MS,

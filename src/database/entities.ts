@@ -7,6 +7,7 @@ import { ProductExtraEntity } from '../customers/product-extra.entity';
 import { ProductEntity } from '../customers/product.entity';
 import { SuppressionEntity } from '../customers/suppression.entity';
 import { EventEntity } from '../events/event.entity';
+import { DeliverPromotionEntity } from '../messaging/delivery/deliver-promotion.entity';
 import { MessageStatusChangeEntity } from '../messaging/messages/message-status-change.entity';
 import { MessageEntity } from '../messaging/messages/message.entity';
 import { TemplateVersionEntity } from '../messaging/templates/template-version.entity';
@@ -36,6 +37,7 @@ export const ENTITIES = [
   TemplateVersionEntity,
   MessageEntity,
   MessageStatusChangeEntity,
+  DeliverPromotionEntity,
   CaseEntity,
   RuleEntity,
   RuleAuditEntity,

@@ -3,6 +3,7 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/co
 import { QUEUES } from '../common/queue/queues';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { DeliverPromoter } from './delivery/deliver-promoter';
 import { DeliverQueue } from './delivery/deliver-queue';
 import { DeliverProcessor } from './delivery/deliver.processor';
 import { DeliveryMetrics } from './delivery/delivery-metrics';
@@ -48,7 +49,9 @@ export class MessagingModule implements OnApplicationShutdown {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => createMailTransport(config),
         },
-        ...(roles.worker ? [DeliveryService, DeliverProcessor, DeliveryReconciler] : []),
+        ...(roles.worker
+          ? [DeliveryService, DeliverProcessor, DeliveryReconciler, DeliverPromoter]
+          : []),
       ],
       exports: [MessagesService, DeliverQueue, templates],
     };

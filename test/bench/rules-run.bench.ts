@@ -22,12 +22,14 @@ import { formatNumber } from './support/table';
 
 /**
  * A schedule rule over a million customers: from its cron tick to the last message row
- * committed and the last `deliver` job in Redis, with one worker process (`dist/worker.js`)
- * whose peak resident memory is read from the kernel (VmHWM). The rule is the typical weekly
- * promotion of reinforcing-promotions (a personal code per customer, 10 % held out, sent the
- * next day so nothing is delivered meanwhile). Then, as ceilings, the same message rows, their
- * history rows and delayed jobs written straight to Postgres and Redis, one page at a time
- * like the run.
+ * committed, with the `deliver` jobs of the messages due within DELIVER_JOB_HORIZON_MS in
+ * Redis (the others get theirs from the DeliverPromoter later), with one worker process
+ * (`dist/worker.js`) whose peak resident memory is read from the kernel (VmHWM). The rule is
+ * the typical weekly promotion of reinforcing-promotions (a personal code per customer, 10 %
+ * held out, sent the next day so nothing is delivered meanwhile, and beyond the horizon, so
+ * no job is added during the run). Then, as ceilings, the same message rows, their history
+ * rows and delayed jobs written straight to Postgres and Redis, one page at a time like the
+ * run (the jobs are what messages due within the horizon cost).
  */
 const SETTINGS = {
   customers: Number(process.env.BENCH_RULES_CUSTOMERS ?? 1_000_000),
@@ -40,6 +42,8 @@ const SETTINGS = {
   /** Pages in flight for the ceilings: the run writes one page at a time. */
   ceilingConcurrency: 1,
   runTimeoutSec: 900,
+  /** DELIVER_JOB_HORIZON_MS of the services (the default); the checks depend on it. */
+  jobHorizonMs: 3_600_000,
 };
 
 const TARGETS = {
@@ -131,8 +135,9 @@ interface RunPhase {
 }
 
 async function runPhase(ctx: BenchContext, problems: string[]): Promise<RunPhase> {
-  const api = await ctx.startService({ role: 'api', name: 'rules-run-api' });
-  const worker = await ctx.startService({ role: 'worker', name: 'rules-run-worker' });
+  const env = { DELIVER_JOB_HORIZON_MS: String(SETTINGS.jobHorizonMs) };
+  const api = await ctx.startService({ role: 'api', name: 'rules-run-api', env });
+  const worker = await ctx.startService({ role: 'worker', name: 'rules-run-worker', env });
   const key = await createApiKey(api.baseUrl, ctx.adminApiKey, 'bench rules', 'marketer');
   const tickAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + SETTINGS.tickInSec * 1000);
   const ruleId = await createRule(api, key, tickAt);
@@ -196,7 +201,8 @@ async function runPhase(ctx: BenchContext, problems: string[]): Promise<RunPhase
   };
   ctx.log(
     `run: ${formatNumber(run.processed)} customers → ${formatNumber(run.scheduled)} scheduled + ` +
-      `${formatNumber(run.heldOut)} held out in ${formatNumber(seconds, 1)} s from the tick ` +
+      `${formatNumber(run.heldOut)} held out in ${formatNumber(seconds, 1)} s from the tick to the last row ` +
+      `committed with the jobs of the messages due within the horizon ` +
       `(${formatNumber(result.messagesPerSec)} messages/s); worker peak RSS ${formatNumber(result.peakRssMb)} MB`,
   );
   ctx.log(`run CPU: ${describeParties(cpu, { service: 'worker' })}`);
@@ -206,8 +212,15 @@ async function runPhase(ctx: BenchContext, problems: string[]): Promise<RunPhase
   return result;
 }
 
-/** Every message row, every promotion, and a delayed job in Redis for each scheduled one. */
+/**
+ * Every message row and every promotion; a `deliver` job for each scheduled message due
+ * within the horizon of its scheduling (sometime between the tick and the end of the run),
+ * none for the others, and the promoter's watermark below every message left without one, so
+ * the promoter will add their jobs in time. A sample of the messages beyond the horizon is
+ * looked up in Redis by id.
+ */
 async function checkStored(ctx: BenchContext, run: RunProgress, problems: string[]) {
+  const horizon = `make_interval(secs => $3::double precision / 1000)`;
   const rows = await withDatabase(ctx.databaseUrl, async (client) => {
     const {
       rows: [counts],
@@ -216,29 +229,65 @@ async function checkStored(ctx: BenchContext, run: RunProgress, problems: string
       held: string;
       customers: string;
       promotions: string;
+      must_have_job: string;
+      may_have_job: string;
+      after_watermark: string;
+      watermark: Date;
     }>(
-      `SELECT count(*) FILTER (WHERE status = 'scheduled') AS scheduled,
+      `WITH w AS (SELECT promoted_until FROM deliver_promotion WHERE id = 1)
+       SELECT count(*) FILTER (WHERE status = 'scheduled') AS scheduled,
               count(*) FILTER (WHERE status = 'held_out') AS held,
               count(DISTINCT customer_id) AS customers,
-              (SELECT count(*) FROM promotions) AS promotions
+              (SELECT count(*) FROM promotions) AS promotions,
+              count(*) FILTER (WHERE status = 'scheduled' AND send_at <= $1::timestamptz + ${horizon})
+                AS must_have_job,
+              count(*) FILTER (WHERE status = 'scheduled' AND (send_at <= $2::timestamptz + ${horizon}
+                                                             OR send_at <= (SELECT promoted_until FROM w)))
+                AS may_have_job,
+              count(*) FILTER (WHERE status = 'scheduled' AND send_at > (SELECT promoted_until FROM w))
+                AS after_watermark,
+              (SELECT promoted_until FROM w) AS watermark
          FROM messages`,
+      [run.triggeredAt, run.finishedAt ?? new Date(), SETTINGS.jobHorizonMs],
     );
-    return counts;
+    const { rows: beyond } = await client.query<{ id: string }>(
+      // Not promoted either (after the watermark): none of them may have a job yet.
+      `SELECT id FROM messages
+        WHERE status = 'scheduled'
+          AND send_at > $1::timestamptz + make_interval(secs => $2::double precision / 1000)
+          AND send_at > (SELECT promoted_until FROM deliver_promotion WHERE id = 1)
+        ORDER BY random() LIMIT 1000`,
+      [run.finishedAt ?? new Date(), SETTINGS.jobHorizonMs],
+    );
+    return { counts, beyond: beyond.map((row) => row.id) };
   });
   const redis = new Redis(ctx.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   await redis.connect();
-  let delayed = 0;
+  let jobs = 0;
+  let sampledWithJob = 0;
   try {
-    delayed = await redis.zcard(`${ctx.queuePrefix}:deliver:delayed`);
+    const key = (name: string) => `${ctx.queuePrefix}:deliver:${name}`;
+    // The worker is stopped: every job is delayed or waiting (a due one not yet taken).
+    jobs = (await redis.zcard(key('delayed'))) + (await redis.llen(key('wait')));
+    const pipeline = redis.pipeline();
+    for (const id of rows.beyond) pipeline.exists(key(id));
+    for (const [, found] of (await pipeline.exec()) ?? []) if (found === 1) sampledWithJob++;
   } finally {
     redis.disconnect();
   }
+  const { counts } = rows;
   const stored = {
-    scheduled: Number(rows.scheduled),
-    heldOut: Number(rows.held),
-    customers: Number(rows.customers),
-    promotions: Number(rows.promotions),
-    delayedJobs: delayed,
+    scheduled: Number(counts.scheduled),
+    heldOut: Number(counts.held),
+    customers: Number(counts.customers),
+    promotions: Number(counts.promotions),
+    deliverJobs: jobs,
+    dueWithinHorizon: Number(counts.must_have_job),
+    mayHaveJob: Number(counts.may_have_job),
+    afterWatermark: Number(counts.after_watermark),
+    watermark: counts.watermark,
+    sampledBeyondHorizon: rows.beyond.length,
+    sampledBeyondHorizonWithJob: sampledWithJob,
   };
   if (stored.scheduled !== run.scheduled || stored.heldOut !== run.heldOut) {
     problems.push(
@@ -249,14 +298,27 @@ async function checkStored(ctx: BenchContext, run: RunProgress, problems: string
     problems.push(`messages reach ${stored.customers} customers, not ${SETTINGS.customers}`);
   if (stored.promotions !== stored.scheduled)
     problems.push(`${stored.promotions} promotion codes for ${stored.scheduled} messages`);
-  if (stored.delayedJobs !== stored.scheduled)
+  if (jobs < stored.dueWithinHorizon || jobs > stored.mayHaveJob)
     problems.push(
-      `${stored.delayedJobs} delayed deliver jobs for ${stored.scheduled} scheduled messages`,
+      `${jobs} deliver jobs; between ${stored.dueWithinHorizon} (due within the horizon of the tick) and ` +
+        `${stored.mayHaveJob} (of the run's end, or promoted) expected`,
+    );
+  if (stored.afterWatermark < stored.scheduled - jobs)
+    problems.push(
+      `${stored.scheduled - jobs} scheduled messages without a job but only ${stored.afterWatermark} ` +
+        `due after the promoter's watermark (${counts.watermark?.toISOString()}): some would never get one`,
+    );
+  if (sampledWithJob > 0)
+    problems.push(
+      `${sampledWithJob} of ${rows.beyond.length} sampled messages beyond the horizon have a job`,
     );
   ctx.log(
     `stored: ${formatNumber(stored.scheduled)} scheduled + ${formatNumber(stored.heldOut)} held-out rows for ` +
-      `${formatNumber(stored.customers)} customers, ${formatNumber(stored.promotions)} codes, ` +
-      `${formatNumber(stored.delayedJobs)} delayed deliver jobs`,
+      `${formatNumber(stored.customers)} customers, ${formatNumber(stored.promotions)} codes; ` +
+      `${formatNumber(jobs)} deliver jobs for ${formatNumber(stored.dueWithinHorizon)} messages due within the ` +
+      `${formatNumber(SETTINGS.jobHorizonMs / 60_000)}-minute horizon; ${formatNumber(sampledWithJob)} of ` +
+      `${formatNumber(rows.beyond.length)} sampled beyond it with a job; ${formatNumber(stored.afterWatermark)} ` +
+      `due after the promoter's watermark (${counts.watermark?.toISOString()}), which will add their jobs`,
   );
   return stored;
 }
@@ -343,7 +405,7 @@ function figuresOf(run: RunPhase, ceilings: Awaited<ReturnType<typeof ceilingPha
   return [
     {
       key: 'runSeconds',
-      label: `schedule run over ${formatNumber(SETTINGS.customers)} customers, tick → last job`,
+      label: `schedule run over ${formatNumber(SETTINGS.customers)} customers, tick → last row (+ jobs due within the horizon)`,
       value: run.seconds,
       unit: 's',
       digits: 1,

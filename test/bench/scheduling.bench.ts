@@ -33,8 +33,13 @@ const SETTINGS = {
   /** Scheduled before the clock starts, to warm up the script, Postgres and Redis. */
   warmup: 5_000,
   databasePoolSize: 10,
-  /** The messages are due tomorrow: their jobs wait in the delayed set (no worker runs anyway). */
-  sendInMs: 86_400_000,
+  /**
+   * The messages are due in half an hour: within DELIVER_JOB_HORIZON_MS (1 h by default), so
+   * schedule() adds their jobs at once (a message due later gets only its row), and their jobs
+   * wait in the delayed set (no worker runs anyway).
+   */
+  sendInMs: 30 * 60_000,
+  jobHorizonMs: 3_600_000,
 };
 
 const TARGETS = { messagesPerSec: { op: '>=', value: 20_000 } } as const;
@@ -72,6 +77,7 @@ async function schedulePhase(ctx: BenchContext, sendAt: Date, problems: string[]
       BENCH_WARMUP: String(SETTINGS.warmup),
       BENCH_TAG: TAG,
       BENCH_SEND_AT: sendAt.toISOString(),
+      DELIVER_JOB_HORIZON_MS: String(SETTINGS.jobHorizonMs),
     },
   });
   const ready = await script.waitFor<{ warmup: ScheduleRun }>('ready', 90_000);

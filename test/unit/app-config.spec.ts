@@ -52,6 +52,7 @@ const DEFAULTS: AppConfig = {
     sendingLockMs: 120_000,
     reconcileIntervalMs: 10_000,
     overdueMs: 30_000,
+    jobHorizonMs: 3_600_000,
   },
   tasks: { noticeIntervalMs: 5_000, overdueIntervalMs: 30_000, escalationGrace: 'P2D' },
   value: {
@@ -110,6 +111,7 @@ describe('loadConfig: values given', () => {
       DELIVER_BACKOFF_MS: '100',
       SENDING_LOCK_MS: '1000',
       RECONCILE_INTERVAL_MS: '500',
+      DELIVER_JOB_HORIZON_MS: '2000',
       TASK_NOTICE_INTERVAL_MS: '600',
       TASK_OVERDUE_INTERVAL_MS: '700',
       TASK_ESCALATION_GRACE: 'PT12H',
@@ -158,6 +160,7 @@ describe('loadConfig: values given', () => {
         sendingLockMs: 1000,
         reconcileIntervalMs: 500,
         overdueMs: 30_000,
+        jobHorizonMs: 2000,
       },
       tasks: { noticeIntervalMs: 600, overdueIntervalMs: 700, escalationGrace: 'PT12H' },
       value: DEFAULTS.value,
@@ -250,6 +253,8 @@ describe('loadConfig: bad values are named in the ConfigError', () => {
     ['RULE_RUN_PAGE_SIZE', '50000'],
     ['RULE_RUN_PAGES_IN_FLIGHT', '17'],
     ['RULE_RUN_CONCURRENCY', 'two'],
+    ['DELIVER_JOB_HORIZON_MS', '500'],
+    ['DELIVER_JOB_HORIZON_MS', 'PT1H'],
   ])('%s=%s', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.problems).toHaveLength(1);

@@ -3,15 +3,16 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { QueueProducer } from '../../common/queue/queue-producer';
 import { QUEUES } from '../../common/queue/queues';
+import { splitByHorizon } from './deliver-horizon';
 
 export interface DeliverJobData {
   messageId: string;
 }
 
 /**
- * Adds `deliver` jobs: job id = message id, delayed until the send time. Never throws for
- * Redis trouble: the message rows are committed, and the reconciler adds jobs for due
- * messages that have none.
+ * Adds `deliver` jobs: job id = message id, delayed until the send time. `enqueue` never
+ * throws for Redis trouble: the message rows are committed, and the reconciler adds jobs for
+ * due messages that have none.
  */
 @Injectable()
 export class DeliverQueue {
@@ -32,26 +33,36 @@ export class DeliverQueue {
     };
   }
 
+  /**
+   * Adds the jobs of messages due within DELIVER_JOB_HORIZON_MS; the others keep only their
+   * row until the DeliverPromoter adds their job. Call it after the rows have committed.
+   */
   async enqueue(messages: { id: string; sendAt: Date }[]): Promise<boolean> {
-    if (messages.length === 0) return true;
     const now = Date.now();
+    const { queueNow } = splitByHorizon(messages, now, this.config.delivery.jobHorizonMs);
+    if (queueNow.length === 0) return true;
     try {
-      for (let i = 0; i < messages.length; i += 1000) {
-        await this.producer.addBulk(
-          QUEUES.deliver.name,
-          messages.slice(i, i + 1000).map((m) => ({
-            name: QUEUES.deliver.jobName,
-            data: { messageId: m.id } satisfies DeliverJobData,
-            opts: this.jobOptions(m.id, m.sendAt, now),
-          })),
-        );
-      }
+      await this.addJobs(queueNow, now);
       return true;
     } catch (error) {
       this.logger.warn(
-        `could not queue ${messages.length} message(s), the reconciler will: ${(error as Error).message}`,
+        `could not queue ${queueNow.length} message(s), the reconciler will: ${(error as Error).message}`,
       );
       return false;
+    }
+  }
+
+  /** Adds a job for each message whatever its send time; throws when Redis does not take them. */
+  async addJobs(messages: { id: string; sendAt: Date }[], now = Date.now()): Promise<void> {
+    for (let i = 0; i < messages.length; i += 1000) {
+      await this.producer.addBulk(
+        QUEUES.deliver.name,
+        messages.slice(i, i + 1000).map((m) => ({
+          name: QUEUES.deliver.jobName,
+          data: { messageId: m.id } satisfies DeliverJobData,
+          opts: this.jobOptions(m.id, m.sendAt, now),
+        })),
+      );
     }
   }
 

@@ -9,6 +9,7 @@ export class DeliveryMetrics {
   readonly deferred: Counter<'reason'>;
   readonly retries: Counter<'kind'>;
   readonly possibleDuplicates: Counter;
+  readonly promoted: Counter;
   readonly sendSeconds: Histogram;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
@@ -33,6 +34,11 @@ export class DeliveryMetrics {
     this.possibleDuplicates = new Counter({
       name: 'retention_mix_possible_duplicate_sends_total',
       help: 'Messages released from a stuck `sending` and sent again: the server may have had them once already',
+      registers: [registry],
+    });
+    this.promoted = new Counter({
+      name: 'retention_mix_deliver_jobs_promoted_total',
+      help: 'Deliver jobs the promoter added as their messages came within DELIVER_JOB_HORIZON_MS (ids Redis had already included)',
       registers: [registry],
     });
     this.sendSeconds = new Histogram({

@@ -46,7 +46,7 @@ export type Module = (typeof MODULES)[number];
 // Reports: messages (rule entries) created in a period.
 @Index('messages_created_at_idx', ['createdAt'])
 export class MessageEntity {
-  /** A UUID (inserts supply `gen_random_uuid()`): it is also the BullMQ job id, which must not look like an integer. */
+  /** A time-ordered UUID (inserts supply `uuid_v7()`): it is also the BullMQ job id, which must not look like an integer. */
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 

@@ -17,7 +17,7 @@ import { POSTGRES_PIDS_SQL } from './pg-activity';
 const INSERT_MESSAGES = `INSERT INTO messages (id, dedupe_key, customer_id, recipient, module, kind, class, priority,
                          template_key, context, send_at, window_start, window_end, expires_at,
                          rule_id, goal_event, status)
-   SELECT gen_random_uuid(), * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+   SELECT uuid_v7(), * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
                         $6::text[], $7::int[], $8::text[], $9::jsonb[], $10::timestamptz[], $11::text[],
                         $12::text[], $13::timestamptz[], $14::uuid[], $15::text[], $16::text[])
    ON CONFLICT (dedupe_key) DO NOTHING`;
