@@ -35,26 +35,30 @@ describe('product-extras', () => {
       ],
     });
 
+    ruleId = await laptopExtrasRule('Sleeve and care after a laptop is delivered', [
+      'accessory',
+      'warranty',
+    ]);
+  });
+
+  /** An active rule offering these kinds of extras 1 s after a laptop is delivered. */
+  async function laptopExtrasRule(name: string, kinds: string[]): Promise<string> {
     const rule = await d.t.http
       .post('/v1/rules')
       .set('Authorization', `Bearer ${marketer}`)
       .send({
-        name: 'Sleeve and care after a laptop is delivered',
+        name,
         module: 'product-extras',
         trigger: { type: 'event', event: 'order.delivered' },
         conditions: { field: 'order.items.sku', op: 'contains', value: 'LAPTOP-14' },
         delay: 'PT1S',
-        action: {
-          type: 'email',
-          template: 'product-extras.offer',
-          extras: { kinds: ['accessory', 'warranty'] },
-        },
+        action: { type: 'email', template: 'product-extras.offer', extras: { kinds } },
         reentry: 'always',
         status: 'active',
       });
     expect(rule.status).toBe(201);
-    ruleId = rule.body.id as string;
-  });
+    return rule.body.id as string;
+  }
   afterAll(() => d.close());
 
   /** Polls until `check` answers something other than null (or false), and returns it. */
@@ -250,24 +254,10 @@ describe('product-extras', () => {
   it('never offers one extra twice when two rules enter on the same event', async () => {
     // The engine writes a wave's messages together; the extras of a rule that comes later
     // must still see what an earlier rule offered in the same evaluation.
-    const second = await d.t.http
-      .post('/v1/rules')
-      .set('Authorization', `Bearer ${marketer}`)
-      .send({
-        name: 'Warranty and service after a laptop is delivered',
-        module: 'product-extras',
-        trigger: { type: 'event', event: 'order.delivered' },
-        conditions: { field: 'order.items.sku', op: 'contains', value: 'LAPTOP-14' },
-        delay: 'PT1S',
-        action: {
-          type: 'email',
-          template: 'product-extras.offer',
-          extras: { kinds: ['warranty', 'service'] },
-        },
-        reentry: 'always',
-        status: 'active',
-      })
-      .expect(201);
+    const second = await laptopExtrasRule('Warranty and service after a laptop is delivered', [
+      'warranty',
+      'service',
+    ]);
     try {
       const kim = await d.customer('kim');
       await order(kim.externalId, ['LAPTOP-14'], true);
@@ -280,10 +270,10 @@ describe('product-extras', () => {
       const offered = rows.flatMap((r) => (r.context.extras ?? []).map((e) => e.sku));
       // The first rule offers the sleeve and the care plan, the second only what is left.
       expect(offered.sort()).toEqual(['CARE-3Y', 'SETUP-HOME', 'SLEEVE-14']);
-      expect(new Set(rows.map((r) => r.rule_id))).toEqual(new Set([ruleId, second.body.id]));
+      expect(new Set(rows.map((r) => r.rule_id))).toEqual(new Set([ruleId, second]));
     } finally {
       await d.t.http
-        .patch(`/v1/rules/${second.body.id}`)
+        .patch(`/v1/rules/${second}`)
         .set('Authorization', `Bearer ${marketer}`)
         .send({ status: 'paused' })
         .expect(200);
