@@ -11,7 +11,10 @@ export class MessageStatusChangeEntity {
   @Column({ name: 'message_id', type: 'uuid' })
   messageId!: string;
 
-  @ManyToOne(() => MessageEntity, { onDelete: 'CASCADE' })
+  // No foreign key: messages are never deleted, and every history row is written by the
+  // statement that creates or moves its message. The check locked the message row it had
+  // just written (a second WAL record per row) for nothing.
+  @ManyToOne(() => MessageEntity, { createForeignKeyConstraints: false })
   @JoinColumn({ name: 'message_id' })
   message?: MessageEntity;
 

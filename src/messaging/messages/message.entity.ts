@@ -41,10 +41,13 @@ export type Module = (typeof MODULES)[number];
 @Entity({ name: 'messages' })
 @Index(['customerId', 'class', 'sentAt'])
 @Index(['status', 'sendAt'])
-@Index(['ruleId', 'status'])
-@Index(['ruleId', 'customerId', 'createdAt'])
-// Reports: messages (rule entries) created in a period.
-@Index('messages_created_at_idx', ['createdAt'])
+// A rule's entries per customer (re-entry, goals, audiences) and, with the status carried in
+// the index, its statistics by status: one index instead of two on the table a rule run
+// writes a million rows into. TypeORM cannot declare INCLUDE, so the migration owns it.
+@Index('messages_rule_customer_idx', { synchronize: false })
+// Reports: messages (rule entries) created in a period. Rows arrive in created_at order, so a
+// BRIN index (a few pages) finds a period as well as a B-tree would, at almost no cost per insert.
+@Index('messages_created_at_brin', ['createdAt'], { type: 'brin' })
 export class MessageEntity {
   /** A time-ordered UUID (inserts supply `uuid_v7()`): it is also the BullMQ job id, which must not look like an integer. */
   @PrimaryColumn({ type: 'uuid' })
@@ -57,7 +60,10 @@ export class MessageEntity {
   @Column({ name: 'customer_id', type: 'bigint', nullable: true })
   customerId!: string | null;
 
-  @ManyToOne(() => CustomerEntity, { onDelete: 'CASCADE' })
+  // No foreign key: customers are never deleted (erasure blanks the row), and every insert
+  // takes the id from a customer row it just read. Checking it again cost a trigger call and
+  // a row lock on the customer (a WAL record) per message: a quarter of a rule run's insert.
+  @ManyToOne(() => CustomerEntity, { createForeignKeyConstraints: false })
   @JoinColumn({ name: 'customer_id' })
   customer?: CustomerEntity;
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { generateCodes } from './promotion-code';
 
@@ -54,14 +53,14 @@ export async function issuePromotions(
   let pending = [...new Map(requests.map((r) => [r.dedupeKey, r])).values()];
   for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
     const codes = makeCodes(codePrefix, pending.length);
+    // Time-ordered ids (uuid_v7): a run's codes go to the right edge of the primary key.
     const inserted = await em.query<Row[]>(
       `INSERT INTO promotions (id, dedupe_key, code, rule_id, customer_id, discount_percent, expires_at)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::bigint[],
-                            $6::numeric[], $7::timestamptz[])
+       SELECT uuid_v7(), * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::bigint[],
+                                       $5::numeric[], $6::timestamptz[])
        ON CONFLICT DO NOTHING
        RETURNING dedupe_key, code, discount_percent, expires_at`,
       [
-        pending.map(() => randomUUID()),
         pending.map((r) => r.dedupeKey),
         codes,
         pending.map((r) => r.ruleId),
