@@ -150,8 +150,8 @@ export class RunExecutor {
     const { pageSize, pagesInFlight } = this.config.ruleRuns;
     const inFlight = new Set<Promise<void>>();
     let cursor = start.cursor === null ? null : String(start.cursor);
-    // Resolved once the previous page has moved the cursor (holding the row lock until it
-    // commits); rejected if it failed, which fails every later page of this pass too.
+    // Resolved once the previous page has moved the cursor and committed; rejected if it
+    // failed, which fails every later page of this pass too.
     let previousMoved: Promise<void> = Promise.resolve();
     // The first page that failed (a holder: TypeScript does not see the callback assign it).
     const failed: { error: Error | null } = { error: null };
@@ -202,13 +202,18 @@ export class RunExecutor {
   }
 
   /**
-   * One page in one transaction: admit, write the entries' rows, then — after the previous
-   * page has moved the cursor — move it from `page.from` to `page.to` with the page's
-   * counters. The UPDATE waits on the previous page's row lock until that page commits, and
-   * matches only if the cursor is then exactly where this page starts: if the previous page
-   * rolled back, or another executor moved the cursor, this page rolls back too. After the
-   * commit, the messages' jobs are added (a crash right there leaves rows without jobs, which
-   * the delivery reconciler adds once they are due).
+   * One page in one transaction: admit, write the entries' rows, then — once the previous
+   * page has committed its cursor move — move it from `page.from` to `page.to` with the
+   * page's counters. The UPDATE matches only if the cursor is exactly where this page starts:
+   * if the previous page rolled back, or another executor moved the cursor, this page rolls
+   * back too. After the commit, the messages' jobs are added (a crash right there leaves rows
+   * without jobs, which the delivery reconciler adds once they are due).
+   *
+   * The wait is for the previous page's commit, not for its UPDATE: an UPDATE started while
+   * that commit is still on its way reads the cursor as it was before it (READ COMMITTED
+   * takes the statement's snapshot first and only waits on rows that match there), finds it
+   * one page behind, and this page — with every page after it — rolled back and was written
+   * again. That was a third of a big run's inserts.
    */
   private async writePage(
     runId: string,
@@ -231,13 +236,13 @@ export class RunExecutor {
         await previousMoved;
         const updated = await moveCursor(em, runId, page, page.rows.length, tally);
         if (!updated) throw new CursorMoved();
-        moved.resolve();
         messages = executed.messages;
       });
     } catch (error) {
       moved.reject(error);
       throw error;
     }
+    moved.resolve();
     await this.messages.enqueue(messages);
   }
 
