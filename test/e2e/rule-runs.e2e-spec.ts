@@ -232,6 +232,27 @@ describe('rule runs', () => {
       );
     };
 
+    it('writes each page once: none is rolled back for reading the cursor before the previous commit', async () => {
+      const ruleId = await audienceRule(2000);
+      const runId = await recordRun(ruleId);
+      // A rolled-back page still used up sequence values for its history rows: the gap
+      // between the values used and the rows kept counts the history rows written in vain.
+      const historyIds = async () => {
+        const [row] = await t.db.query<{ used: string; kept: string }[]>(
+          `SELECT (SELECT last_value - CASE WHEN is_called THEN 0 ELSE 1 END
+                     FROM message_status_changes_id_seq) AS used,
+                  (SELECT count(*) FROM message_status_changes) AS kept`,
+        );
+        return { used: Number(row.used), kept: Number(row.kept) };
+      };
+      const before = await historyIds();
+      const outcome = await t.app.get(RunExecutor).execute(runId);
+      const after = await historyIds();
+      expect(outcome).toEqual({ kind: 'completed', processed: 2000 });
+      expect(after.kept - before.kept).toBeGreaterThanOrEqual(2000);
+      expect(after.used - before.used - (after.kept - before.kept)).toBe(0);
+    });
+
     it('two executors at once (a stalled job that was not dead) make each entry once', async () => {
       const ruleId = await audienceRule(1500);
       const runId = await recordRun(ruleId);
