@@ -62,7 +62,8 @@ export class MessageEntity {
 
   // No foreign key: customers are never deleted (erasure blanks the row), and every insert
   // takes the id from a customer row it just read. Checking it again cost a trigger call and
-  // a row lock on the customer (a WAL record) per message: a quarter of a rule run's insert.
+  // a row lock on the customer (a WAL record) per message: with the history's check, about a
+  // quarter of the time of a page's insert (EXPLAIN ANALYZE of a 1,000-row page).
   @ManyToOne(() => CustomerEntity, { createForeignKeyConstraints: false })
   @JoinColumn({ name: 'customer_id' })
   customer?: CustomerEntity;

@@ -4,7 +4,7 @@ import type { RuleDefinition } from '../rule.schema';
  * Whether a run's pages must write their entries one after another instead of side by side.
  *
  * Pages are written by several transactions at once, and each waits (in the executor) for
- * the previous page to move the run's cursor before it moves it itself. That is safe while
+ * the previous page to commit its cursor move before it moves the cursor itself. That is safe while
  * pages write different rows — messages are keyed by customer, and a page holds distinct
  * customers. A task is one per account, and an account's stakeholders can fall on two pages:
  * if the later page inserts the task first, the earlier page's insert waits in Postgres for
