@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EVENT_INTEREST } from '../events/event-interest';
 import { EntryExecutor } from './engine/entry-executor';
 import { EventEvaluator } from './engine/event-evaluator';
 import { MixModuleRegistry } from './engine/mix-module-registry';
@@ -33,8 +34,10 @@ export class RulesModule {
         GoalTracker,
         SkipCounter,
         EventEvaluator,
+        { provide: EVENT_INTEREST, useExisting: EventEvaluator },
       ],
       exports: [
+        EVENT_INTEREST,
         MixModuleRegistry,
         RuleCache,
         RuleChangeHooks,

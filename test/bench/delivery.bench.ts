@@ -499,7 +499,7 @@ async function run(ctx: BenchContext): Promise<SectionResult> {
     `worker ready in ${formatNumber(performance.now() - started)} ms: SMTP_POOL_SIZE=${tuning.poolSize}, ` +
       `DELIVER_CONCURRENCY=${tuning.concurrency}, DATABASE_POOL_SIZE=${tuning.databasePoolSize}, ` +
       'QUIET_HOURS=off and FREQUENCY_CAP=off (so neither defers the benchmark’s 4 promotions per customer); ' +
-      'each sent message also stores a message.sent event that the same worker evaluates',
+      'each sent message also stores a message.sent event (no rule listens: stored as evaluated, no job)',
   );
   const pipeline = await pipelinePhase(ctx, sink, messages, worker, customers.ids, problems);
   await worker.stop();

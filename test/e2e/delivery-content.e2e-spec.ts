@@ -1,3 +1,4 @@
+import { evaluateJobId } from '../../src/common/queue/queues';
 import {
   addressHash,
   checkIn,
@@ -76,18 +77,31 @@ describe('delivery: content, unsubscribe, consent, operations', () => {
       'sent',
     ]);
     const events = await d.t.db.query<
-      { type: string; source: string; customer_id: string; properties: Record<string, unknown> }[]
-    >('SELECT type, source, customer_id, properties FROM events WHERE id = $1', [
-      `message-sent.${id}`,
-    ]);
+      {
+        type: string;
+        source: string;
+        customer_id: string;
+        properties: Record<string, unknown>;
+        evaluated: boolean;
+        evaluation_count: number;
+      }[]
+    >(
+      `SELECT type, source, customer_id, properties, evaluated_at IS NOT NULL AS evaluated,
+              evaluation_count FROM events WHERE id = $1`,
+      [`message-sent.${id}`],
+    );
+    // No rule listens to message.sent here: the event is stored as evaluated, with no job.
     expect(events).toEqual([
       {
         type: 'message.sent',
         source: 'engine',
         customer_id: ada.id,
         properties: expect.objectContaining({ messageId: id, module: 'product-extras' }),
+        evaluated: true,
+        evaluation_count: 1,
       },
     ]);
+    expect(await d.evaluateQueue.getJob(evaluateJobId(`message-sent.${id}`))).toBeUndefined();
   });
 
   it('sends a service message without List-Unsubscribe', async () => {

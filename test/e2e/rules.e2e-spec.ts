@@ -194,6 +194,48 @@ describe('rules', () => {
     await patch(rule.id, { status: 'paused' }).expect(200);
   });
 
+  it('chains a rule on the engine’s own message.sent, whose events are otherwise stored as evaluated', async () => {
+    const first = (
+      await post(
+        hello({ name: 'Chain start', trigger: { type: 'event', event: 'custom.chain' } }),
+      ).expect(201)
+    ).body as { id: string };
+    const c = await d.customer('chain', { firstName: 'Cy' });
+    await event(c.externalId, 'custom.chain');
+    const [firstSent] = await d.t.waitFor(async () => {
+      const rows = await messagesOf(first.id);
+      return rows[0]?.status === 'sent' ? rows : null;
+    });
+    // Nothing listens to message.sent yet: no evaluate job, the row is settled at once.
+    const settled = await d.t.db.query<{ evaluation_count: number; enqueued: boolean }[]>(
+      `SELECT evaluation_count, enqueued_at IS NOT NULL AS enqueued FROM events
+        WHERE id = $1 AND evaluated_at IS NOT NULL`,
+      [`message-sent.${firstSent.id}`],
+    );
+    expect(settled).toEqual([{ evaluation_count: 1, enqueued: true }]);
+
+    const follow = (
+      await post(
+        hello({
+          name: 'After any message',
+          trigger: { type: 'event', event: 'message.sent' },
+          conditions: { field: 'event.properties.ruleId', op: 'eq', value: first.id },
+        }),
+      ).expect(201)
+    ).body as { id: string };
+    const d2 = await d.customer('chain-2', { firstName: 'Di' });
+    await event(d2.externalId, 'custom.chain');
+    // The second customer's message.sent goes through the evaluate queue and enters the rule.
+    const [followed] = await d.t.waitFor(async () => {
+      const rows = await messagesOf(follow.id);
+      return rows[0]?.status === 'sent' ? rows : null;
+    });
+    expect(followed.customer_id).toBe(d2.id);
+    expect((await messagesOf(follow.id)).map((m) => m.customer_id)).toEqual([d2.id]);
+    await patch(follow.id, { status: 'paused' }).expect(200);
+    await patch(first.id, { status: 'paused' }).expect(200);
+  });
+
   it('evaluates conditions against the event and the customer', async () => {
     const rule = (
       await post(

@@ -136,6 +136,11 @@ export class DeliveryApp {
     return this.t.app.get(MessagesService);
   }
 
+  /** The BullMQ `evaluate` queue of the application. */
+  get evaluateQueue(): Queue {
+    return this.t.app.get<Queue>(getQueueToken(QUEUES.evaluate.name), { strict: false });
+  }
+
   /** The BullMQ `deliver` queue of the application. */
   get deliverQueue(): Queue {
     return this.t.app.get<Queue>(getQueueToken(QUEUES.deliver.name), { strict: false });

@@ -48,6 +48,11 @@ export interface SentRecord {
   providerMessageId: string;
   subject: string;
   templateVersion: number;
+  /**
+   * Nothing listens to this `message.sent` (EventEvaluator.concerns): its event row is
+   * stored as evaluated, and no `evaluate` job is queued for it.
+   */
+  eventSettled: boolean;
 }
 
 /**
@@ -60,8 +65,8 @@ export async function recordSent(q: Query, records: readonly SentRecord[]): Prom
   if (records.length === 0) return new Set();
   const rows = await q.query<{ id: string }[]>(
     `WITH v AS (
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[])
-                AS v(id, provider_message_id, subject, template_version)),
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::boolean[])
+                AS v(id, provider_message_id, subject, template_version, event_settled)),
      sent AS (
        UPDATE messages m
           SET status = 'sent', sent_at = now(), provider_message_id = v.provider_message_id,
@@ -69,14 +74,18 @@ export async function recordSent(q: Query, records: readonly SentRecord[]): Prom
               reason = NULL, last_error = NULL, updated_at = now()
          FROM v
         WHERE m.id = v.id AND m.status = 'sending'
-       RETURNING m.id, m.customer_id, m.module, m.kind, m.rule_id, v.provider_message_id),
+       RETURNING m.id, m.customer_id, m.module, m.kind, m.rule_id, v.provider_message_id,
+                 v.event_settled),
      history AS (
        INSERT INTO message_status_changes (message_id, status, detail)
        SELECT id, 'sent', provider_message_id FROM sent),
      event AS (
-       INSERT INTO events (id, type, customer_id, occurred_at, properties, source)
+       INSERT INTO events (id, type, customer_id, occurred_at, properties, source,
+                           enqueued_at, evaluated_at, evaluation_count)
        SELECT 'message-sent.' || id, 'message.sent', customer_id, now(),
-              jsonb_build_object('messageId', id, 'module', module, 'kind', kind, 'ruleId', rule_id), 'engine'
+              jsonb_build_object('messageId', id, 'module', module, 'kind', kind, 'ruleId', rule_id), 'engine',
+              CASE WHEN event_settled THEN now() END, CASE WHEN event_settled THEN now() END,
+              CASE WHEN event_settled THEN 1 ELSE 0 END
          FROM sent WHERE customer_id IS NOT NULL
        ON CONFLICT (id) DO NOTHING)
      SELECT id FROM sent`,
@@ -85,6 +94,7 @@ export async function recordSent(q: Query, records: readonly SentRecord[]): Prom
       records.map((r) => r.providerMessageId),
       records.map((r) => r.subject),
       records.map((r) => r.templateVersion),
+      records.map((r) => r.eventSettled),
     ],
   );
   return new Set(rows.map((r) => r.id));

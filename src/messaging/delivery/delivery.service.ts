@@ -7,6 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { emailHash } from '../../customers/email-hash';
 import { EngineEvents } from '../../events/engine-events';
+import { EVENT_INTEREST, EventInterest } from '../../events/event-interest';
 import { decideDelivery, DeliveryDecision } from '../policy/delivery-decision';
 import { FrequencyCap, parseFrequencyCap } from '../policy/frequency-cap';
 import { LocalWindow, parseQuietHours } from '../policy/quiet-hours';
@@ -35,6 +36,8 @@ import {
 } from './delivery-writes';
 import { DeliveryMetrics } from './delivery-metrics';
 import { UNSUBSCRIBE_PURPOSE } from '../unsubscribe/unsubscribe-token';
+
+const sentEventId = (messageId: string) => `message-sent.${messageId}`;
 
 /** What the worker should do with the job after the claim. */
 export type Claim =
@@ -65,6 +68,7 @@ export class DeliveryService {
     private readonly metrics: DeliveryMetrics,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_INTEREST) private readonly eventInterest: EventInterest,
   ) {
     this.quietHours = parseQuietHours(config.quietHours);
     this.cap = parseFrequencyCap(config.frequencyCap);
@@ -222,6 +226,7 @@ export class DeliveryService {
         message.class === 'marketing' ? (context.unsubscribeUrl as string | undefined) : undefined,
     };
     const result = await this.transport.send(mail);
+    const evaluate = message.customer_id !== null && (await this.sentEventConcernsRules(message));
     // One statement records this send and those of the jobs finishing with it: statuses,
     // history rows and the engine's `message.sent` events.
     const recorded = await this.record({
@@ -229,6 +234,7 @@ export class DeliveryService {
       providerMessageId: result.providerMessageId,
       subject: rendered.subject,
       templateVersion: rendered.version,
+      eventSettled: !evaluate,
     });
     if (!recorded) {
       // Released as stuck while we were sending: the other attempt records its own outcome.
@@ -237,7 +243,23 @@ export class DeliveryService {
     }
     this.metrics.finished.inc({ status: 'sent', module: message.module });
     this.metrics.sendSeconds.observe((performance.now() - started) / 1000);
-    if (message.customer_id !== null) this.engineEvents.enqueueSoon(`message-sent.${message.id}`);
+    if (evaluate) this.engineEvents.enqueueSoon(sentEventId(message.id));
+  }
+
+  /** Whether the `message.sent` of this message needs evaluating (see EventInterest). */
+  private sentEventConcernsRules(message: MessageToDeliver): Promise<boolean> {
+    return this.eventInterest.concerns({
+      id: sentEventId(message.id),
+      type: 'message.sent',
+      occurredAt: this.clock.now(),
+      // As recordSent stores them.
+      properties: {
+        messageId: message.id,
+        module: message.module,
+        kind: message.kind,
+        ruleId: message.rule_id,
+      },
+    });
   }
 
   /** A temporary failure with attempts left: back to `scheduled`; the job retries it. */

@@ -9,7 +9,7 @@ import { MessagesService } from '../../messaging/messages/messages.service';
 import { GoalTracker } from '../goals/goal-tracker';
 import { RuleCache } from '../rule-cache';
 import { admit } from './admit';
-import type { ActiveRule, Entry } from './entry';
+import type { ActiveRule, Entry, EntryEvent } from './entry';
 import { CustomerTurns } from './customer-turns';
 import { EntryExecutor } from './entry-executor';
 import { evaluationWaves } from './evaluation-waves';
@@ -34,13 +34,17 @@ export interface EvaluationResult {
   batch: { events: number; scheduled: number; heldOut: number };
 }
 
-/** What one event asks of the engine, decided before the transaction. */
-interface Plan {
-  trigger: EventTrigger;
+/** Who listens to an event: the modules that see it, the value refresh, goals and rules. */
+interface Interest {
   hooks: MixModule[];
   refreshes: boolean;
   goalRules: ActiveRule[];
   rules: ActiveRule[];
+}
+
+/** What one event asks of the engine, decided before the transaction. */
+interface Plan extends Interest {
+  trigger: EventTrigger;
   result: Omit<EvaluationResult, 'batch'>;
 }
 
@@ -51,7 +55,7 @@ interface Skip {
 }
 
 /** Most events concern no rule: they are only marked as seen, with no transaction. */
-const needsTransaction = (p: Plan) =>
+const needsTransaction = (p: Interest) =>
   p.hooks.length > 0 || p.refreshes || p.goalRules.length > 0 || p.rules.length > 0;
 
 /** Jobs evaluated together at most; the evaluate concurrency sets how many are on hand. */
@@ -103,6 +107,18 @@ export class EventEvaluator {
 
   evaluate(eventId: string): Promise<EvaluationResult> {
     return this.batched(eventId);
+  }
+
+  /**
+   * Whether evaluating this event now would do more than mark it seen: a module wants to see
+   * it, it refreshes its customer's value, or an active rule has it as trigger or goal. The
+   * delivery worker asks before it stores a `message.sent`: when nothing listens, it stores
+   * the event as evaluated and queues no job (at hundreds of sends a second, that job was a
+   * fifth of a send's cost). That is the answer evaluation would give at that moment with
+   * the same cached rules; a rule activated later does not look back at earlier events.
+   */
+  async concerns(event: EntryEvent): Promise<boolean> {
+    return needsTransaction(await this.interestIn(event, false));
   }
 
   private async evaluateBatch(ids: readonly string[]): Promise<(EvaluationResult | Error)[]> {
@@ -210,21 +226,25 @@ export class EventEvaluator {
   }
 
   private async plan(trigger: EventTrigger): Promise<Plan> {
-    const type = trigger.event.type;
-    const [triggered, goalRules] = await Promise.all([
-      this.cache.forEvent(type),
-      this.cache.forGoal(type),
-    ]);
-    const rules = trigger.erased ? [] : triggered;
+    const interest = await this.interestIn(trigger.event, trigger.erased);
     return {
       trigger,
-      hooks: this.modules
-        .all()
-        .filter((m) => m.onEvent && (!m.wantsEvent || m.wantsEvent(trigger.event))),
-      refreshes: refreshesValue(type),
+      ...interest,
+      result: { seen: true, rules: interest.rules.length, converted: 0, cancelled: 0 },
+    };
+  }
+
+  /** Who listens to this event: module hooks, the value refresh, goals and rules. */
+  private async interestIn(event: EntryEvent, erased: boolean): Promise<Interest> {
+    const [triggered, goalRules] = await Promise.all([
+      this.cache.forEvent(event.type),
+      this.cache.forGoal(event.type),
+    ]);
+    return {
+      hooks: this.modules.all().filter((m) => m.onEvent && (!m.wantsEvent || m.wantsEvent(event))),
+      refreshes: refreshesValue(event.type),
       goalRules,
-      rules,
-      result: { seen: true, rules: rules.length, converted: 0, cancelled: 0 },
+      rules: erased ? [] : triggered,
     };
   }
 
