@@ -34,13 +34,19 @@ export class EntryExecutor {
    * module work in turn, then the messages of all of them in one insert. A wave of events
    * that triggers ten rules wrote ten message statements before. The insert answers in
    * request order, so each rule still gets its own messages and counts. A module whose
-   * `prepare` reads earlier messages gets the ones asked for before it written first.
+   * `prepare` reads its earlier messages gets those of its rules before it written first
+   * (the other modules' messages wait for the one insert).
    */
   async executeMany(
     em: EntityManager,
     groups: { rule: ActiveRule; entries: Entry[] }[],
   ): Promise<{ messages: ScheduledMessage[]; tally: Tally }[]> {
-    type Planned = { requests: MessageRequest[]; tally: Tally; messages: ScheduledMessage[] };
+    type Planned = {
+      module: string;
+      requests: MessageRequest[];
+      tally: Tally;
+      messages: ScheduledMessage[];
+    };
     const planned: Planned[] = [];
     let unwritten: Planned[] = [];
     const write = async () => {
@@ -61,9 +67,11 @@ export class EntryExecutor {
       }
     };
     for (const { rule, entries } of groups) {
-      if (this.modules.get(rule.module).prepareReadsMessages && unwritten.length > 0) await write();
+      const readsOwn = this.modules.get(rule.module).prepareReadsMessages;
+      if (readsOwn && unwritten.some((p) => p.module === rule.module && p.requests.length > 0))
+        await write();
       const rows = await this.requestsFor(em, rule, entries);
-      const one = { ...rows, messages: [] };
+      const one = { module: rule.module, ...rows, messages: [] };
       planned.push(one);
       unwritten.push(one);
     }

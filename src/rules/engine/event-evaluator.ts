@@ -54,6 +54,30 @@ interface Skip {
   n: number;
 }
 
+/** One turn of an event in a batch: `waitForLock` after it was handed back a few times. */
+interface Attempt {
+  eventId: string;
+  waitForLock: boolean;
+}
+
+/** A batch could not take the event's customer: it joins a later batch `after` this. */
+interface Again {
+  again: true;
+  heldElsewhere: boolean;
+  after: Promise<void>;
+}
+
+type Outcome = EvaluationResult | Again;
+
+/**
+ * Turns an event whose customer another transaction holds is handed back before its batch
+ * waits for the lock; each turn after a short pause (an ingestion batch holds its customers
+ * for a few tens of milliseconds).
+ */
+const SKIPS_BEFORE_WAITING = 3;
+const HELD_PAUSE_MS = 20;
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, HELD_PAUSE_MS));
+
 /** Most events concern no rule: they are only marked as seen, with no transaction. */
 const needsTransaction = (p: Interest) =>
   p.hooks.length > 0 || p.refreshes || p.goalRules.length > 0 || p.rules.length > 0;
@@ -100,13 +124,27 @@ export class EventEvaluator {
     private readonly value: CustomerValueService,
   ) {}
 
-  private readonly batched = statementBatcher((ids: readonly string[]) => this.evaluateBatch(ids), {
-    maxBatch: MAX_BATCH,
-    maxInFlight: BATCHES_IN_FLIGHT,
-  });
+  private readonly batched = statementBatcher(
+    (attempts: readonly Attempt[]) => this.evaluateBatch(attempts),
+    { maxBatch: MAX_BATCH, maxInFlight: BATCHES_IN_FLIGHT },
+  );
 
-  evaluate(eventId: string): Promise<EvaluationResult> {
-    return this.batched(eventId);
+  /**
+   * Evaluates the event in the next batch. A batch that cannot take the event's customer (its
+   * other batch in flight has them, or another transaction holds their row) hands it back,
+   * and it joins a later batch: the batch does not stop to wait, so the two batches in
+   * flight keep going. After `SKIPS_BEFORE_WAITING` such turns its batch waits for the lock.
+   */
+  async evaluate(eventId: string): Promise<EvaluationResult> {
+    for (let skipped = 0; ;) {
+      const outcome = await this.batched({
+        eventId,
+        waitForLock: skipped >= SKIPS_BEFORE_WAITING,
+      });
+      if (!('again' in outcome)) return outcome;
+      if (outcome.heldElsewhere) skipped += 1;
+      await outcome.after;
+    }
   }
 
   /**
@@ -121,19 +159,19 @@ export class EventEvaluator {
     return needsTransaction(await this.interestIn(event, false));
   }
 
-  private async evaluateBatch(ids: readonly string[]): Promise<(EvaluationResult | Error)[]> {
+  private async evaluateBatch(attempts: readonly Attempt[]): Promise<(Outcome | Error)[]> {
     try {
-      return await this.evaluateTogether(ids);
+      return await this.evaluateTogether(attempts);
     } catch (error) {
-      if (ids.length === 1) throw error;
+      if (attempts.length === 1) throw error;
       this.logger.warn(
-        `a batch of ${ids.length} events failed (${(error as Error).message}); evaluating each alone`,
+        `a batch of ${attempts.length} events failed (${(error as Error).message}); evaluating each alone`,
       );
-      const out: (EvaluationResult | Error)[] = [];
+      const out: (Outcome | Error)[] = [];
       // One after another: the retry must not meet itself in the locks that failed the batch.
-      for (const id of ids) {
+      for (const attempt of attempts) {
         out.push(
-          await this.evaluateTogether([id]).then(
+          await this.evaluateTogether([attempt]).then(
             ([result]) => result,
             (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
           ),
@@ -144,15 +182,15 @@ export class EventEvaluator {
   }
 
   /**
-   * With `waitForLocks` false (a fresh batch), customers another transaction holds are not
-   * waited for: their events are evaluated again right after the batch, and that time wait
-   * for the lock. An ingestion batch holds hundreds of customers while it writes their
-   * orders; waiting for all of them made every evaluation batch queue behind it.
+   * Customers another transaction holds are not waited for, unless an attempt says so: their
+   * events are handed back (`Again`) and join a later batch. An ingestion batch holds hundreds
+   * of customers while it writes their orders; waiting for them made every evaluation batch
+   * queue behind it, and evaluating them again at once, in a transaction of their own, held
+   * up the batch's slot as long.
    */
-  private async evaluateTogether(
-    ids: readonly string[],
-    waitForLocks = false,
-  ): Promise<EvaluationResult[]> {
+  private async evaluateTogether(attempts: readonly Attempt[]): Promise<Outcome[]> {
+    const ids = attempts.map((a) => a.eventId);
+    const waitFor = new Set(attempts.filter((a) => a.waitForLock).map((a) => a.eventId));
     const triggers = await loadEventTriggers(this.db, ids);
     const plans = new Map<string, Plan>();
     for (const id of ids) {
@@ -178,16 +216,21 @@ export class EventEvaluator {
         if (marked.length > 0) await markEvaluated(this.db, marked);
       } else {
         await this.db.transaction(async (em) => {
-          const customers = turn.now.map((p) => p.trigger.customer.id);
-          let mine = turn.now;
-          if (waitForLocks) await lockCustomers(em, customers);
-          else {
-            const locked = await lockFreeCustomers(em, customers);
-            mine = turn.now.filter((p) => locked.has(p.trigger.customer.id));
-            for (const p of turn.now)
-              if (!locked.has(p.trigger.customer.id)) heldElsewhere.add(p.trigger.event.id);
-          }
-          for (const wave of evaluationWaves(mine, (p) => p.trigger.customer.id)) {
+          const customerOf = (p: Plan) => p.trigger.customer.id;
+          const waited = new Set(
+            turn.now.filter((p) => waitFor.has(p.trigger.event.id)).map(customerOf),
+          );
+          // Both in id order; the second never waits, so it cannot deadlock with the first.
+          if (waited.size > 0) await lockCustomers(em, [...waited]);
+          const free = await lockFreeCustomers(
+            em,
+            turn.now.map(customerOf).filter((c) => !waited.has(c)),
+          );
+          const mine = turn.now.filter((p) => waited.has(customerOf(p)) || free.has(customerOf(p)));
+          for (const p of turn.now)
+            if (!waited.has(customerOf(p)) && !free.has(customerOf(p)))
+              heldElsewhere.add(p.trigger.event.id);
+          for (const wave of evaluationWaves(mine, customerOf)) {
             messages.push(...(await this.evaluateWave(em, wave, made, skips)));
           }
           await markEvaluated(
@@ -203,22 +246,12 @@ export class EventEvaluator {
     for (const skip of skips) this.skips.add(skip.ruleId, skip.reason, skip.n);
     await this.messages.enqueue(messages);
 
-    // Events of customers another batch was evaluating: now, after it (with fresh facts).
-    const after = new Map<string, EvaluationResult>();
-    if (heldElsewhere.size > 0) {
-      const again = [...heldElsewhere];
-      (await this.evaluateTogether(again, true)).forEach((result, i) =>
-        after.set(again[i], result),
-      );
-    }
-    if (deferred.size > 0) {
-      await turn.whenFree;
-      const again = [...deferred];
-      (await this.evaluateTogether(again)).forEach((result, i) => after.set(again[i], result));
-    }
-    return ids.map((id) => {
+    return ids.map((id): Outcome => {
+      // Its customer is in this process's other batch: after that one, with fresh facts.
+      if (deferred.has(id)) return { again: true, heldElsewhere: false, after: turn.whenFree };
+      // Another transaction (an ingestion batch writing orders) holds the customer.
+      if (heldElsewhere.has(id)) return { again: true, heldElsewhere: true, after: pause() };
       const plan = plans.get(id);
-      if (after.has(id)) return after.get(id)!;
       return plan
         ? { ...plan.result, batch: made }
         : { seen: false, rules: 0, converted: 0, cancelled: 0, batch: made };

@@ -36,8 +36,9 @@ export interface MixModule {
   prepare?(em: EntityManager, entries: Entry[], action: EmailAction): Promise<Prepared[]>;
 
   /**
-   * `prepare` reads the module's earlier messages (product extras: nothing offered in the
-   * last 30 days), so the messages other rules asked for before it must be written first.
+   * `prepare` reads the module's own earlier messages (product extras: nothing offered in
+   * the last 30 days), so the messages its other rules asked for before it must be written
+   * first.
    */
   readonly prepareReadsMessages?: boolean;
 
