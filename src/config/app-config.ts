@@ -45,7 +45,7 @@ export const configSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   /** Jobs of the `evaluate` queue one worker process runs at once. */
-  EVALUATE_CONCURRENCY: positiveInt(256),
+  EVALUATE_CONCURRENCY: positiveInt(512),
   /** Safety net behind the Redis change notice: active rules are re-read at least this often. */
   RULE_CACHE_TTL_MS: positiveInt(5_000),
   /** Event-rule skip counts are added to `rule_skips` this often. */
