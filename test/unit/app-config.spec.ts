@@ -22,7 +22,7 @@ const DEFAULTS: AppConfig = {
   publicBaseUrl: 'http://localhost:3000',
   adminApiKey: undefined,
   logLevel: 'info',
-  evaluateConcurrency: 256,
+  evaluateConcurrency: 512,
   ruleCacheTtlMs: 5_000,
   ruleSkipFlushMs: 2_000,
   ruleRuns: { pageSize: 1_000, concurrency: 2, pagesInFlight: 3, reconcileIntervalMs: 60_000 },
