@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  BATCH_TAG_LENGTH,
   CODE_ALPHABET,
   CODE_LENGTH,
   generateCode,
@@ -52,7 +53,23 @@ describe('promotion codes', () => {
     const codes = generateCodes('VIP', 5000);
     expect(codes).toHaveLength(5000);
     expect(new Set(codes).size).toBe(5000);
+    expect(codes.every(isWellFormedCode)).toBe(true);
     expect(generateCodes('VIP', 0)).toEqual([]);
+  });
+
+  it('of one batch share a random tag (their place in the code index) and differ after it', () => {
+    const batches = Array.from({ length: 400 }, () => generateCodes('RUN', 50));
+    for (const batch of batches) {
+      const tags = new Set(batch.map((code) => code.slice(4, 4 + BATCH_TAG_LENGTH)));
+      expect(tags.size).toBe(1);
+    }
+    // The tag itself is drawn per batch: 400 batches use most of the 961 tags' first symbols.
+    const firstSymbols = new Set(batches.map((batch) => batch[0][4]));
+    expect(firstSymbols.size).toBeGreaterThan(25);
+    // After the tag, each code's symbols are its own: every symbol at every position.
+    const rests = batches.flat().map((code) => code.slice(4 + BATCH_TAG_LENGTH));
+    for (let position = 0; position < CODE_LENGTH - BATCH_TAG_LENGTH; position++)
+      expect(new Set(rests.map((rest) => rest[position])).size).toBe(31);
   });
 
   it('are told apart from other text', () => {
