@@ -19,6 +19,21 @@ const CALENDAR_UNITS = ['years', 'quarters', 'months', 'weeks', 'days'] as const
  * any part (`-P1D`, `PT1H-30M`: rules only ever look forward), or a fraction of a calendar unit.
  */
 export function parseDuration(iso: string): Duration | null {
+  const known = parsed.get(iso);
+  if (known !== undefined) return known;
+  const duration = parseFresh(iso);
+  if (parsed.size >= 1_000) parsed.clear();
+  parsed.set(iso, duration);
+  return duration;
+}
+
+/**
+ * Answers of `parseDuration` (luxon Durations are immutable, so one can be shared): a rule run
+ * asks for the same few delays and windows once per customer, a million times.
+ */
+const parsed = new Map<string, Duration | null>();
+
+function parseFresh(iso: string): Duration | null {
   const duration = Duration.fromISO(iso);
   if (!duration.isValid) return null;
   const parts = Object.entries(duration.toObject()) as [string, number][];
@@ -58,7 +73,7 @@ export { isValidTimezone, zoneOrUtc } from '../../common/time/zones';
  */
 export function addDuration(at: Date, duration: Duration, zone: Zone): Date {
   if (!Number.isFinite(at.getTime())) throw new RangeError('addDuration: `at` is an invalid Date');
-  const key = `${at.getTime()} ${zone.name} ${duration.toISO()}`;
+  const key = `${at.getTime()} ${zone.name} ${isoOf(duration)}`;
   const known = recentSums.get(key);
   if (known !== undefined) return new Date(known);
   const sum = DateTime.fromJSDate(at, { zone }).plus(duration).toJSDate();
@@ -73,3 +88,14 @@ export function addDuration(at: Date, duration: Duration, zone: Zone): Date {
  * delay to the same tick for every customer of a zone, so nearly every call is answered here.
  */
 const recentSums = new Map<string, number>();
+
+/** `duration.toISO()`, once per Duration (the shared ones of `parseDuration`). */
+function isoOf(duration: Duration): string {
+  let iso = isoCache.get(duration);
+  if (iso === undefined) {
+    iso = duration.toISO() ?? '';
+    isoCache.set(duration, iso);
+  }
+  return iso;
+}
+const isoCache = new WeakMap<Duration, string>();
