@@ -194,6 +194,13 @@ describe('rules', () => {
     await patch(rule.id, { status: 'paused' }).expect(200);
   });
 
+  /** The rule's messages, once the first of them is sent. */
+  const sentMessagesOf = (ruleId: string) =>
+    d.t.waitFor(async () => {
+      const rows = await messagesOf(ruleId);
+      return rows[0]?.status === 'sent' ? rows : null;
+    });
+
   it('chains a rule on the engine’s own message.sent, whose events are otherwise stored as evaluated', async () => {
     const first = (
       await post(
@@ -202,10 +209,7 @@ describe('rules', () => {
     ).body as { id: string };
     const c = await d.customer('chain', { firstName: 'Cy' });
     await event(c.externalId, 'custom.chain');
-    const [firstSent] = await d.t.waitFor(async () => {
-      const rows = await messagesOf(first.id);
-      return rows[0]?.status === 'sent' ? rows : null;
-    });
+    const [firstSent] = await sentMessagesOf(first.id);
     // Nothing listens to message.sent yet: no evaluate job, the row is settled at once.
     const settled = await d.t.db.query<{ evaluation_count: number; enqueued: boolean }[]>(
       `SELECT evaluation_count, enqueued_at IS NOT NULL AS enqueued FROM events
@@ -226,10 +230,7 @@ describe('rules', () => {
     const d2 = await d.customer('chain-2', { firstName: 'Di' });
     await event(d2.externalId, 'custom.chain');
     // The second customer's message.sent goes through the evaluate queue and enters the rule.
-    const [followed] = await d.t.waitFor(async () => {
-      const rows = await messagesOf(follow.id);
-      return rows[0]?.status === 'sent' ? rows : null;
-    });
+    const [followed] = await sentMessagesOf(follow.id);
     expect(followed.customer_id).toBe(d2.id);
     expect((await messagesOf(follow.id)).map((m) => m.customer_id)).toEqual([d2.id]);
     await patch(follow.id, { status: 'paused' }).expect(200);
