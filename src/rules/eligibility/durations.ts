@@ -73,6 +73,9 @@ export { isValidTimezone, zoneOrUtc } from '../../common/time/zones';
  */
 export function addDuration(at: Date, duration: Duration, zone: Zone): Date {
   if (!Number.isFinite(at.getTime())) throw new RangeError('addDuration: `at` is an invalid Date');
+  // Hours, minutes and seconds only: elapsed time, the same in every zone (no luxon needed).
+  const elapsed = elapsedMsOf(duration);
+  if (elapsed !== null) return new Date(at.getTime() + elapsed);
   const key = `${at.getTime()} ${zone.name} ${isoOf(duration)}`;
   const known = recentSums.get(key);
   if (known !== undefined) return new Date(known);
@@ -88,6 +91,21 @@ export function addDuration(at: Date, duration: Duration, zone: Zone): Date {
  * delay to the same tick for every customer of a zone, so nearly every call is answered here.
  */
 const recentSums = new Map<string, number>();
+
+/** The length in ms of a duration made of time units only; null when it has calendar units. */
+function elapsedMsOf(duration: Duration): number | null {
+  let ms = elapsedCache.get(duration);
+  if (ms === undefined) {
+    const calendar: readonly string[] = CALENDAR_UNITS;
+    const parts = Object.entries(duration.toObject()) as [string, number][];
+    ms = parts.some(([unit, value]) => calendar.includes(unit) && value !== 0)
+      ? null
+      : duration.as('milliseconds');
+    elapsedCache.set(duration, ms);
+  }
+  return ms;
+}
+const elapsedCache = new WeakMap<Duration, number | null>();
 
 /** `duration.toISO()`, once per Duration (the shared ones of `parseDuration`). */
 function isoOf(duration: Duration): string {

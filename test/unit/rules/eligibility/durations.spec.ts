@@ -1,4 +1,5 @@
-import { Duration, FixedOffsetZone, IANAZone } from 'luxon';
+import fc from 'fast-check';
+import { DateTime, Duration, FixedOffsetZone, IANAZone } from 'luxon';
 import {
   addDuration,
   isValidDuration,
@@ -106,6 +107,26 @@ describe('addDuration', () => {
     );
     expect(add('2026-03-07T15:00:00.000Z', 'PT24H', 'America/New_York')).toBe(
       '2026-03-08T15:00:00.000Z', // 11:00 EDT
+    );
+  });
+
+  it('adds hours, minutes and seconds exactly as luxon does, across DST changes in any zone', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z') }),
+        fc.record({
+          hours: fc.integer({ min: 0, max: 200 }),
+          minutes: fc.integer({ min: 0, max: 59 }),
+          seconds: fc.integer({ min: 0, max: 59 }),
+        }),
+        fc.constantFrom('America/New_York', 'Europe/Paris', 'Asia/Kolkata', 'Australia/Lord_Howe'),
+        (at, parts, zone) => {
+          fc.pre(Number.isFinite(at.getTime()));
+          const duration = Duration.fromObject(parts);
+          const expected = DateTime.fromJSDate(at, { zone }).plus(duration).toJSDate();
+          expect(addDuration(at, duration, zoneOrUtc(zone)).getTime()).toBe(expected.getTime());
+        },
+      ),
     );
   });
 
