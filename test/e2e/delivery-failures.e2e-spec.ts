@@ -49,6 +49,45 @@ describe('delivery: temporary and permanent SMTP failures', () => {
     expect(history[2].detail).toContain('451');
   });
 
+  it('records a send the server accepted once Postgres answers again, and never sends it twice', async () => {
+    const una = await d.customer('una');
+    // A real fault in the real database: the first two writes of `sent` for this customer's
+    // messages fail (a sequence is not rolled back with them, so it counts the tries).
+    const tag = randomUUID().replace(/-/g, '').slice(0, 12);
+    await d.t.db.query(`CREATE SEQUENCE fail_sent_${tag}`);
+    await d.t.db.query(`
+      CREATE FUNCTION fail_sent_${tag}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.customer_id = ${Number(una.id)} AND NEW.status = 'sent'
+           AND nextval('fail_sent_${tag}') <= 2 THEN
+          RAISE EXCEPTION 'injected: the database refused to record the send';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await d.t.db.query(
+      `CREATE TRIGGER fail_sent_${tag} BEFORE UPDATE ON messages
+         FOR EACH ROW EXECUTE FUNCTION fail_sent_${tag}()`,
+    );
+    try {
+      const [id] = await d.schedule(checkIn(una.id));
+      const row = await d.waitForStatus(id, 'sent');
+      const tries = await d.t.db.query<{ n: string }[]>(
+        `SELECT last_value AS n FROM fail_sent_${tag}`,
+      );
+      expect(Number(tries[0].n)).toBeGreaterThanOrEqual(3);
+      // Claimed once, sent once: the failed records did not put the message back.
+      expect(row).toMatchObject({ attempts: 1, possibleDuplicate: false });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(d.sink.attempts.get(messageIdHeader(id))).toBe(1);
+      expect(d.received(id)).toHaveLength(1);
+      expect((await d.history(id)).map((h) => h.status)).toEqual(['scheduled', 'sending', 'sent']);
+    } finally {
+      await d.t.db.query(`DROP TRIGGER fail_sent_${tag} ON messages`);
+      await d.t.db.query(`DROP FUNCTION fail_sent_${tag}()`);
+      await d.t.db.query(`DROP SEQUENCE fail_sent_${tag}`);
+    }
+  });
+
   it('fails with the last error after DELIVER_MAX_ATTEMPTS temporary failures', async () => {
     const tom = await d.customer('tom');
     script(tom.email, (attempt) => ({

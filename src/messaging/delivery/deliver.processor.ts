@@ -8,7 +8,7 @@ import { TemplateNotFoundError } from '../templates/template-renderer';
 import { TransportError } from '../transport/mail-transport';
 import { DeliverJobData } from './deliver-queue';
 import { DeliveryMetrics } from './delivery-metrics';
-import { DeliveryService } from './delivery.service';
+import { DeliveryService, SentButNotRecordedError } from './delivery.service';
 
 /** How long a provider's "slow down" reply pauses the whole queue. */
 export const RATE_LIMIT_PAUSE_MS = 15_000;
@@ -68,6 +68,11 @@ export class DeliverProcessor extends WorkerHost implements OnApplicationBootstr
       await this.delivery.send(claim);
       return 'sent';
     } catch (error) {
+      if (error instanceof SentButNotRecordedError) {
+        // Out already: no retry from here (see DeliveryService.recordSend).
+        this.logger.error(error.message);
+        return error.message;
+      }
       // A template that does not exist will not appear by retrying: fail now.
       const failure =
         error instanceof TransportError

@@ -39,6 +39,17 @@ import { UNSUBSCRIBE_PURPOSE } from '../unsubscribe/unsubscribe-token';
 
 const sentEventId = (messageId: string) => `message-sent.${messageId}`;
 
+/** Tries at recording a send the server accepted, and the pause before the next (× the try). */
+const RECORD_ATTEMPTS = 4;
+const RECORD_RETRY_MS = 250;
+
+/** The SMTP server took the message, but Postgres would not record it: never send it again. */
+export class SentButNotRecordedError extends Error {
+  constructor(messageId: string, why: string) {
+    super(`message ${messageId} was sent but could not be recorded: ${why}`);
+  }
+}
+
 /** What the worker should do with the job after the claim. */
 export type Claim =
   | { kind: 'gone' }
@@ -225,11 +236,13 @@ export class DeliveryService {
       unsubscribeUrl:
         message.class === 'marketing' ? (context.unsubscribeUrl as string | undefined) : undefined,
     };
-    const result = await this.transport.send(mail);
+    // Asked before sending: a failure here (the rule cache reading Postgres) must come
+    // before the mail is out, or the retry would send it again.
     const evaluate = message.customer_id !== null && (await this.sentEventConcernsRules(message));
+    const result = await this.transport.send(mail);
     // One statement records this send and those of the jobs finishing with it: statuses,
     // history rows and the engine's `message.sent` events.
-    const recorded = await this.record({
+    const recorded = await this.recordSend({
       id: message.id,
       providerMessageId: result.providerMessageId,
       subject: rendered.subject,
@@ -260,6 +273,26 @@ export class DeliveryService {
         ruleId: message.rule_id,
       },
     });
+  }
+
+  /**
+   * Records a send the SMTP server accepted. A failure here must not reach the worker's
+   * retry path, which would put the message back to `scheduled` and send it again: the write
+   * is tried again (it only moves a message that is still `sending`, so one that did commit
+   * is not recorded twice), and if it keeps failing the message stays `sending` — the
+   * reconciler releases it once its lock has run out, counted as a possible duplicate.
+   */
+  private async recordSend(sent: SentRecord): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.record(sent);
+      } catch (error) {
+        const why = (error as Error).message;
+        if (attempt >= RECORD_ATTEMPTS) throw new SentButNotRecordedError(sent.id, why);
+        this.logger.warn(`recording sent message ${sent.id} failed (attempt ${attempt}): ${why}`);
+        await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS * attempt));
+      }
+    }
   }
 
   /** A temporary failure with attempts left: back to `scheduled`; the job retries it. */
