@@ -40,7 +40,12 @@ export type Module = (typeof MODULES)[number];
  */
 @Entity({ name: 'messages' })
 @Index(['customerId', 'class', 'sentAt'])
-@Index(['status', 'sendAt'])
+// Pending work only (the reconciler's and the promoter's queries): a sent, cancelled or
+// held-out message leaves it, so a send adds no entry to it and it stays as small as the
+// backlog instead of growing with every message ever sent.
+@Index('messages_pending_idx', ['status', 'sendAt'], {
+  where: "status IN ('scheduled', 'sending')",
+})
 // A rule's entries per customer (re-entry, goals, audiences) and, with the status carried in
 // the index, its statistics by status: one index instead of two on the table a rule run
 // writes a million rows into. TypeORM cannot declare INCLUDE, so the migration owns it.
