@@ -104,6 +104,37 @@ describe('delivery: content, unsubscribe, consent, operations', () => {
     expect(await d.evaluateQueue.getJob(evaluateJobId(`message-sent.${id}`))).toBeUndefined();
   });
 
+  it('schedules idempotently: known dedupe keys answer with the first message, in order, and the transaction goes on', async () => {
+    const cy = await d.customer('idem', { firstName: 'Cy' });
+    // Due next year: nothing is sent, this is about the rows.
+    const later = { sendAt: new Date(Date.now() + 365 * 24 * 3600_000) };
+    const [a, b] = [offer(cy.id, later), offer(cy.id, later)];
+    const [first] = await d.messages.schedule([a]);
+    expect(first.created).toBe(true);
+    // A page with a known key (a plain INSERT fails on it and falls back to ON CONFLICT), a
+    // new one, and the same key twice in one page.
+    const answered = await d.t.db.transaction(async (em) => {
+      const scheduled = await d.messages.insert(em, [b, a, b]);
+      // The transaction is still usable after the fallback.
+      const [{ n }] = await em.query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM messages WHERE customer_id = $1',
+        [cy.id],
+      );
+      return { scheduled, n };
+    });
+    expect(answered.n).toBe(2);
+    const [newB, oldA, againB] = answered.scheduled;
+    expect(oldA).toMatchObject({ id: first.id, created: false });
+    expect(newB.created).toBe(true);
+    expect(againB).toMatchObject({ id: newB.id, created: false });
+    // One history row per message, none from the attempt that was rolled back.
+    const history = await d.t.db.query<{ message_id: string }[]>(
+      'SELECT message_id FROM message_status_changes WHERE message_id = ANY($1::uuid[])',
+      [[first.id, newB.id]],
+    );
+    expect(history.map((h) => h.message_id).sort()).toEqual([first.id, newB.id].sort());
+  });
+
   it('sends a service message without List-Unsubscribe', async () => {
     const bo = await d.customer('bo', { firstName: 'Bo' });
     const [id] = await d.schedule(checkIn(bo.id));

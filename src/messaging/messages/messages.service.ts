@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DeliverQueue } from '../delivery/deliver-queue';
 import { MessageRequest, ScheduledMessage } from './message-request';
 import { recordStatusChanges } from './message-history';
+import { insertOptimistically } from '../../database/optimistic-insert';
 
 /**
  * Schedules messages for the modules, one or a hundred thousand at a time, idempotently: a
@@ -72,39 +73,39 @@ export class MessagesService {
     // trip less per page; its foreign key is checked at the end of the statement). Ids are
     // time-ordered (uuid_v7, see its migration) so a run's inserts go to the right edge of
     // the primary-key index instead of all over it.
-    const inserted = await em.query<
-      { id: string; dedupe_key: string; status: string; send_at: Date }[]
-    >(
-      `WITH inserted AS (
+    const inserted = await insertOptimistically(em, (onConflictDoNothing) =>
+      em.query<{ id: string; dedupe_key: string; status: string; send_at: Date }[]>(
+        `WITH inserted AS (
          INSERT INTO messages (id, dedupe_key, customer_id, recipient, module, kind, class, priority,
                                template_key, context, send_at, window_start, window_end, expires_at,
                                rule_id, goal_event, status)
          SELECT uuid_v7(), * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
                               $6::text[], $7::int[], $8::text[], $9::jsonb[], $10::timestamptz[], $11::text[],
                               $12::text[], $13::timestamptz[], $14::uuid[], $15::text[], $16::text[])
-         ON CONFLICT (dedupe_key) DO NOTHING
+         ${onConflictDoNothing ? 'ON CONFLICT (dedupe_key) DO NOTHING' : ''}
          RETURNING id, dedupe_key, status, send_at),
        history AS (
          INSERT INTO message_status_changes (message_id, status) SELECT id, status FROM inserted)
        SELECT * FROM inserted`,
-      [
-        col((r) => r.dedupeKey),
-        col((r) => r.customerId),
-        col((r) => r.recipient ?? null),
-        col((r) => r.module),
-        col((r) => r.kind),
-        col((r) => r.class),
-        col((r) => r.priority ?? 50),
-        col((r) => r.templateKey),
-        col((r) => JSON.stringify(r.context ?? {})),
-        col((r) => r.sendAt),
-        col((r) => r.sendWindow?.start ?? null),
-        col((r) => r.sendWindow?.end ?? null),
-        col((r) => r.expiresAt ?? null),
-        col((r) => r.ruleId ?? null),
-        col((r) => r.goalEvent ?? null),
-        col((r) => r.status ?? 'scheduled'),
-      ],
+        [
+          col((r) => r.dedupeKey),
+          col((r) => r.customerId),
+          col((r) => r.recipient ?? null),
+          col((r) => r.module),
+          col((r) => r.kind),
+          col((r) => r.class),
+          col((r) => r.priority ?? 50),
+          col((r) => r.templateKey),
+          col((r) => JSON.stringify(r.context ?? {})),
+          col((r) => r.sendAt),
+          col((r) => r.sendWindow?.start ?? null),
+          col((r) => r.sendWindow?.end ?? null),
+          col((r) => r.expiresAt ?? null),
+          col((r) => r.ruleId ?? null),
+          col((r) => r.goalEvent ?? null),
+          col((r) => r.status ?? 'scheduled'),
+        ],
+      ),
     );
     const created = new Map(inserted.map((row) => [row.dedupe_key, row]));
     const missing = page.filter((r) => !created.has(r.dedupeKey)).map((r) => r.dedupeKey);
@@ -115,14 +116,18 @@ export class MessagesService {
         )
       : [];
     const found = new Map(existing.map((row) => [row.dedupe_key, row]));
+    // A key asked for twice in one page made one message: only its first request created it.
+    const answered = new Set<string>();
     return page.map((r) => {
       const row = created.get(r.dedupeKey) ?? found.get(r.dedupeKey)!;
+      const first = !answered.has(r.dedupeKey);
+      answered.add(r.dedupeKey);
       return {
         id: row.id,
         dedupeKey: row.dedupe_key,
         status: row.status,
         sendAt: row.send_at,
-        created: created.has(r.dedupeKey),
+        created: first && created.has(r.dedupeKey),
       };
     });
   }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { insertOptimistically } from '../../database/optimistic-insert';
 import { generateCodes } from './promotion-code';
 
 /** One code to make: for the entry (message) with this dedupe key. */
@@ -54,20 +55,22 @@ export async function issuePromotions(
   for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
     const codes = makeCodes(codePrefix, pending.length);
     // Time-ordered ids (uuid_v7): a run's codes go to the right edge of the primary key.
-    const inserted = await em.query<Row[]>(
-      `INSERT INTO promotions (id, dedupe_key, code, rule_id, customer_id, discount_percent, expires_at)
-       SELECT uuid_v7(), * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::bigint[],
-                                       $5::numeric[], $6::timestamptz[])
-       ON CONFLICT DO NOTHING
-       RETURNING dedupe_key, code, discount_percent, expires_at`,
-      [
-        pending.map((r) => r.dedupeKey),
-        codes,
-        pending.map((r) => r.ruleId),
-        pending.map((r) => r.customerId),
-        pending.map((r) => r.discountPercent),
-        pending.map((r) => r.expiresAt),
-      ],
+    const inserted = await insertOptimistically(em, (onConflictDoNothing) =>
+      em.query<Row[]>(
+        `INSERT INTO promotions (id, dedupe_key, code, rule_id, customer_id, discount_percent, expires_at)
+         SELECT uuid_v7(), * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::bigint[],
+                                         $5::numeric[], $6::timestamptz[])
+         ${onConflictDoNothing ? 'ON CONFLICT DO NOTHING' : ''}
+         RETURNING dedupe_key, code, discount_percent, expires_at`,
+        [
+          pending.map((r) => r.dedupeKey),
+          codes,
+          pending.map((r) => r.ruleId),
+          pending.map((r) => r.customerId),
+          pending.map((r) => r.discountPercent),
+          pending.map((r) => r.expiresAt),
+        ],
+      ),
     );
     remember(inserted);
     const missing = pending.filter((r) => !issued.has(r.dedupeKey)).map((r) => r.dedupeKey);
