@@ -3,9 +3,10 @@ import type { EntityManager } from 'typeorm';
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * An INSERT that may meet rows already there (a retried page or event), written twice:
- * `plain(false)` without ON CONFLICT, under a savepoint, and `plain(true)` with it, run only
- * when the first hit a unique violation (rolled back to the savepoint).
+ * An INSERT that may meet rows already there (a retried page or event), run as
+ * `insert(false)` (without ON CONFLICT) under a savepoint, and as `insert(true)` (with
+ * ON CONFLICT DO NOTHING) only when the first hit a unique violation and was rolled back to
+ * the savepoint.
  *
  * Why: ON CONFLICT makes every row a speculative insertion — each arbiter index is probed
  * before the heap insert, and the insert is confirmed by a WAL record of its own. A 1,000-row
