@@ -4,6 +4,7 @@ import { DeliverQueue } from '../delivery/deliver-queue';
 import { MessageRequest, ScheduledMessage } from './message-request';
 import { recordStatusChanges } from './message-history';
 import { insertOptimistically } from '../../database/optimistic-insert';
+import { messageInsertParams } from './message-insert-params';
 
 /**
  * Schedules messages for the modules, one or a hundred thousand at a time, idempotently: a
@@ -68,7 +69,6 @@ export class MessagesService {
 
   private async insertPage(em: EntityManager, page: MessageRequest[]): Promise<ScheduledMessage[]> {
     if (page.length === 0) return [];
-    const col = <T>(pick: (r: MessageRequest) => T) => page.map(pick);
     // The first history row of each new message is written by the same statement (one round
     // trip less per page; its foreign key is checked at the end of the statement). Ids are
     // time-ordered (uuid_v7, see its migration) so a run's inserts go to the right edge of
@@ -87,24 +87,7 @@ export class MessagesService {
        history AS (
          INSERT INTO message_status_changes (message_id, status) SELECT id, status FROM inserted)
        SELECT * FROM inserted`,
-        [
-          col((r) => r.dedupeKey),
-          col((r) => r.customerId),
-          col((r) => r.recipient ?? null),
-          col((r) => r.module),
-          col((r) => r.kind),
-          col((r) => r.class),
-          col((r) => r.priority ?? 50),
-          col((r) => r.templateKey),
-          col((r) => JSON.stringify(r.context ?? {})),
-          col((r) => r.sendAt),
-          col((r) => r.sendWindow?.start ?? null),
-          col((r) => r.sendWindow?.end ?? null),
-          col((r) => r.expiresAt ?? null),
-          col((r) => r.ruleId ?? null),
-          col((r) => r.goalEvent ?? null),
-          col((r) => r.status ?? 'scheduled'),
-        ],
+        messageInsertParams(page),
       ),
     );
     const created = new Map(inserted.map((row) => [row.dedupe_key, row]));

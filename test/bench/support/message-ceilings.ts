@@ -1,6 +1,7 @@
 import { JobsOptions, Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { redisOptions } from '../../../src/common/redis/redis-options';
+import { messageInsertParams } from '../../../src/messaging/messages/message-insert-params';
 import type { MessageRequest } from '../../../src/messaging/messages/message-request';
 import { Timed, timedChunks } from './ceilings';
 import { CpuFilter } from './cpu-usage';
@@ -13,40 +14,19 @@ import { POSTGRES_PIDS_SQL } from './pg-activity';
  * keep them in step when the service changes how it writes.
  */
 
-/** The service's INSERT, without the RETURNING it needs to answer its callers. */
+/**
+ * The service's INSERT as it runs when no key is taken (see insertOptimistically: a plain
+ * INSERT, no ON CONFLICT), without the RETURNING it needs to answer its callers.
+ */
 const INSERT_MESSAGES = `INSERT INTO messages (id, dedupe_key, customer_id, recipient, module, kind, class, priority,
                          template_key, context, send_at, window_start, window_end, expires_at,
                          rule_id, goal_event, status)
    SELECT uuid_v7(), * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
                         $6::text[], $7::int[], $8::text[], $9::jsonb[], $10::timestamptz[], $11::text[],
-                        $12::text[], $13::timestamptz[], $14::uuid[], $15::text[], $16::text[])
-   ON CONFLICT (dedupe_key) DO NOTHING`;
+                        $12::text[], $13::timestamptz[], $14::uuid[], $15::text[], $16::text[])`;
 
 const INSERT_HISTORY = `INSERT INTO message_status_changes (message_id, status, reason, detail)
    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`;
-
-/** The parameters of INSERT_MESSAGES for a page, as the service builds them. */
-function messageColumns(page: MessageRequest[]): unknown[] {
-  const col = <T>(pick: (r: MessageRequest) => T) => page.map(pick);
-  return [
-    col((r) => r.dedupeKey),
-    col((r) => r.customerId),
-    col((r) => r.recipient ?? null),
-    col((r) => r.module),
-    col((r) => r.kind),
-    col((r) => r.class),
-    col((r) => r.priority ?? 50),
-    col((r) => r.templateKey),
-    col((r) => JSON.stringify(r.context ?? {})),
-    col((r) => r.sendAt),
-    col((r) => r.sendWindow?.start ?? null),
-    col((r) => r.sendWindow?.end ?? null),
-    col((r) => r.expiresAt ?? null),
-    col((r) => r.ruleId ?? null),
-    col((r) => r.goalEvent ?? null),
-    col((r) => r.status ?? 'scheduled'),
-  ];
-}
 
 const ourPostgres = (pool: Pool) => async (): Promise<CpuFilter> => {
   const { rows } = await pool.query<{ pid: number }>(POSTGRES_PIDS_SQL);
@@ -94,7 +74,7 @@ export const rawInsertMessages = (
 ) =>
   rawStatements(databaseUrl, pages, concurrency, (page) => ({
     text: INSERT_MESSAGES,
-    values: messageColumns(page),
+    values: messageInsertParams(page),
   }));
 
 /** A `scheduled` history row per message, as the service records with every insert. */
