@@ -1,13 +1,16 @@
+import { uuidV7 } from '../../database/uuid-v7';
 import type { MessageRequest } from './message-request';
 
 /**
  * The parameters of the multi-row message INSERT (`unnest` of one array per column, in the
- * order of its column list): MessagesService writes with them, and the benchmark's raw
+ * order of its column list, starting with a new time-ordered id for each row): MessagesService
+ * writes with them, and the benchmark's raw
  * ceiling writes the same rows with them, so the two cannot drift apart.
  */
 export function messageInsertParams(page: readonly MessageRequest[]): unknown[] {
   const col = <T>(pick: (r: MessageRequest) => T) => page.map(pick);
   return [
+    col(() => uuidV7()),
     col((r) => r.dedupeKey),
     col((r) => r.customerId),
     col((r) => r.recipient ?? null),

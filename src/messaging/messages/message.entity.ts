@@ -54,7 +54,7 @@ export type Module = (typeof MODULES)[number];
 // BRIN index (a few pages) finds a period as well as a B-tree would, at almost no cost per insert.
 @Index('messages_created_at_brin', ['createdAt'], { type: 'brin' })
 export class MessageEntity {
-  /** A time-ordered UUID (inserts supply `uuid_v7()`): it is also the BullMQ job id, which must not look like an integer. */
+  /** A time-ordered UUID (inserts supply `uuidV7()`): it is also the BullMQ job id, which must not look like an integer. */
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 

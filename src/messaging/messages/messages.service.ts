@@ -71,7 +71,7 @@ export class MessagesService {
     if (page.length === 0) return [];
     // The first history row of each new message is written by the same statement (one round
     // trip less per page; its foreign key is checked at the end of the statement). Ids are
-    // time-ordered (uuid_v7, see its migration) so a run's inserts go to the right edge of
+    // time-ordered (uuidV7) so a run's inserts go to the right edge of
     // the primary-key index instead of all over it.
     const inserted = await insertOptimistically(em, (onConflictDoNothing) =>
       em.query<{ id: string; dedupe_key: string; status: string; send_at: Date }[]>(
@@ -79,9 +79,9 @@ export class MessagesService {
          INSERT INTO messages (id, dedupe_key, customer_id, recipient, module, kind, class, priority,
                                template_key, context, send_at, window_start, window_end, expires_at,
                                rule_id, goal_event, status)
-         SELECT uuid_v7(), * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
-                              $6::text[], $7::int[], $8::text[], $9::jsonb[], $10::timestamptz[], $11::text[],
-                              $12::text[], $13::timestamptz[], $14::uuid[], $15::text[], $16::text[])
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+                              $7::text[], $8::int[], $9::text[], $10::jsonb[], $11::timestamptz[], $12::text[],
+                              $13::text[], $14::timestamptz[], $15::uuid[], $16::text[], $17::text[])
          ${onConflictDoNothing ? 'ON CONFLICT (dedupe_key) DO NOTHING' : ''}
          RETURNING id, dedupe_key, status, send_at),
        history AS (

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { insertOptimistically } from '../../database/optimistic-insert';
+import { uuidV7 } from '../../database/uuid-v7';
 import { generateCodes } from './promotion-code';
 
 /** One code to make: for the entry (message) with this dedupe key. */
@@ -54,15 +55,16 @@ export async function issuePromotions(
   let pending = [...new Map(requests.map((r) => [r.dedupeKey, r])).values()];
   for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
     const codes = makeCodes(codePrefix, pending.length);
-    // Time-ordered ids (uuid_v7): a run's codes go to the right edge of the primary key.
+    // Time-ordered ids (uuidV7): a run's codes go to the right edge of the primary key.
     const inserted = await insertOptimistically(em, (onConflictDoNothing) =>
       em.query<Row[]>(
         `INSERT INTO promotions (id, dedupe_key, code, rule_id, customer_id, discount_percent, expires_at)
-         SELECT uuid_v7(), * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::bigint[],
-                                         $5::numeric[], $6::timestamptz[])
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::bigint[],
+                              $6::numeric[], $7::timestamptz[])
          ${onConflictDoNothing ? 'ON CONFLICT DO NOTHING' : ''}
          RETURNING dedupe_key, code, discount_percent, expires_at`,
         [
+          pending.map(() => uuidV7()),
           pending.map((r) => r.dedupeKey),
           codes,
           pending.map((r) => r.ruleId),

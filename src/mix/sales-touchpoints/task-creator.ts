@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Duration, FixedOffsetZone } from 'luxon';
 import type { EntityManager } from 'typeorm';
@@ -140,11 +141,13 @@ export class TaskCreator {
     const inserted = await em.query<{ dedupe_key: string; status: string }[]>(
       `INSERT INTO tasks (id, dedupe_key, rule_id, run_id, account_id, customer_id, assignee_email,
                           assignee_name, title, due_at, status)
-       SELECT gen_random_uuid(), * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::bigint[],
-                            $5::bigint[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::bigint[], $6::bigint[],
+                            $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[])
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING dedupe_key, status`,
       [
+        // Made here: Postgres's gen_random_uuid draws kernel entropy for each row (see uuidV7).
+        col(() => randomUUID()),
         col((r) => r.dedupeKey),
         col((r) => r.ruleId),
         col((r) => r.runId),

@@ -21,9 +21,9 @@ import { POSTGRES_PIDS_SQL } from './pg-activity';
 const INSERT_MESSAGES = `INSERT INTO messages (id, dedupe_key, customer_id, recipient, module, kind, class, priority,
                          template_key, context, send_at, window_start, window_end, expires_at,
                          rule_id, goal_event, status)
-   SELECT uuid_v7(), * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
-                        $6::text[], $7::int[], $8::text[], $9::jsonb[], $10::timestamptz[], $11::text[],
-                        $12::text[], $13::timestamptz[], $14::uuid[], $15::text[], $16::text[])`;
+   SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+                        $7::text[], $8::int[], $9::text[], $10::jsonb[], $11::timestamptz[], $12::text[],
+                        $13::text[], $14::timestamptz[], $15::uuid[], $16::text[], $17::text[])`;
 
 const INSERT_HISTORY = `INSERT INTO message_status_changes (message_id, status, reason, detail)
    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`;
