@@ -55,26 +55,38 @@ export async function issuePromotions(
   let pending = [...new Map(requests.map((r) => [r.dedupeKey, r])).values()];
   for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
     const codes = makeCodes(codePrefix, pending.length);
-    // Time-ordered ids (uuidV7): a run's codes go to the right edge of the primary key.
-    const inserted = await insertOptimistically(em, (onConflictDoNothing) =>
-      em.query<Row[]>(
+    // Time-ordered ids (uuidV7): a run's codes go to the right edge of the primary key. Made
+    // here, so a plain insert that succeeded stored every row as sent and returns nothing.
+    const ids = pending.map(() => uuidV7());
+    // As numeric(5,2) stores it, so the answer is the same before and after a retry.
+    const discounts = pending.map((r) => Number(r.discountPercent.toFixed(2)));
+    const inserted = await insertOptimistically(em, async (onConflictDoNothing) => {
+      const rows = await em.query<{ id: string }[]>(
         `INSERT INTO promotions (id, dedupe_key, code, rule_id, customer_id, discount_percent, expires_at)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::bigint[],
                               $6::numeric[], $7::timestamptz[])
-         ${onConflictDoNothing ? 'ON CONFLICT DO NOTHING' : ''}
-         RETURNING dedupe_key, code, discount_percent, expires_at`,
+         ${onConflictDoNothing ? 'ON CONFLICT DO NOTHING RETURNING id' : ''}`,
         [
-          pending.map(() => uuidV7()),
+          ids,
           pending.map((r) => r.dedupeKey),
           codes,
           pending.map((r) => r.ruleId),
           pending.map((r) => r.customerId),
-          pending.map((r) => r.discountPercent),
+          discounts,
           pending.map((r) => r.expiresAt),
         ],
-      ),
-    );
-    remember(inserted);
+      );
+      return onConflictDoNothing ? new Set(rows.map((row) => row.id)) : new Set(ids);
+    });
+    pending.forEach((r, i) => {
+      if (!inserted.has(ids[i])) return;
+      issued.set(r.dedupeKey, {
+        dedupeKey: r.dedupeKey,
+        code: codes[i],
+        discountPercent: discounts[i],
+        expiresAt: r.expiresAt,
+      });
+    });
     const missing = pending.filter((r) => !issued.has(r.dedupeKey)).map((r) => r.dedupeKey);
     if (missing.length > 0) {
       remember(
