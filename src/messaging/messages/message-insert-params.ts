@@ -1,11 +1,12 @@
+import { timestampParams } from '../../database/timestamp-params';
 import { uuidV7 } from '../../database/uuid-v7';
 import type { MessageRequest } from './message-request';
 
 /**
  * The parameters of the multi-row message INSERT (`unnest` of one array per column, in the
  * order of its column list, starting with a new time-ordered id for each row): MessagesService
- * writes with them, and the benchmark's raw
- * ceiling writes the same rows with them, so the two cannot drift apart.
+ * writes with them, and the benchmark's raw ceiling writes the same rows with them, so the two
+ * cannot drift apart.
  */
 export function messageInsertParams(page: readonly MessageRequest[]): unknown[] {
   const col = <T>(pick: (r: MessageRequest) => T) => page.map(pick);
@@ -20,10 +21,10 @@ export function messageInsertParams(page: readonly MessageRequest[]): unknown[] 
     col((r) => r.priority ?? 50),
     col((r) => r.templateKey),
     col((r) => JSON.stringify(r.context ?? {})),
-    col((r) => r.sendAt),
+    timestampParams(col((r) => r.sendAt)),
     col((r) => r.sendWindow?.start ?? null),
     col((r) => r.sendWindow?.end ?? null),
-    col((r) => r.expiresAt ?? null),
+    timestampParams(col((r) => r.expiresAt)),
     col((r) => r.ruleId ?? null),
     col((r) => r.goalEvent ?? null),
     col((r) => r.status ?? 'scheduled'),

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { insertOptimistically } from '../../database/optimistic-insert';
+import { timestampParams } from '../../database/timestamp-params';
 import { uuidV7 } from '../../database/uuid-v7';
 import { generateCodes } from './promotion-code';
 
@@ -73,7 +74,7 @@ export async function issuePromotions(
           pending.map((r) => r.ruleId),
           pending.map((r) => r.customerId),
           discounts,
-          pending.map((r) => r.expiresAt),
+          timestampParams(pending.map((r) => r.expiresAt)),
         ],
       );
       return onConflictDoNothing ? new Set(rows.map((row) => row.id)) : new Set(ids);

@@ -105,10 +105,11 @@ export class EntryExecutor {
       ? await module.prepare(em, treated, action)
       : treated.map(() => ({ context: {} }));
 
-    const requests: MessageRequest[] = heldOut.map((e) => ({
-      ...this.baseRequest(module, rule, e, action),
-      status: 'held_out',
-    }));
+    const requests: MessageRequest[] = heldOut.map((e) => {
+      const request = this.baseRequest(module, rule, e, action);
+      request.status = 'held_out';
+      return request;
+    });
     const ready: { entry: Entry; context: Record<string, unknown>; expiresAt: Date | null }[] = [];
     treated.forEach((entry, i) => {
       const outcome = prepared[i];
@@ -127,15 +128,15 @@ export class EntryExecutor {
         continue;
       }
       for (const recipient of to) {
-        const base = this.baseRequest(module, rule, entry, action);
-        requests.push({
-          ...base,
-          dedupeKey: recipient.suffix ? `${base.dedupeKey}.${recipient.suffix}` : base.dedupeKey,
-          customerId: recipient.customerId,
-          recipient: recipient.address,
-          context: { ...base.context, ...context },
-          expiresAt,
-        });
+        // Built in place, not spread from a base: copying a dozen fields twice per message
+        // was the worker's costliest line in a million-customer run.
+        const request = this.baseRequest(module, rule, entry, action);
+        if (recipient.suffix) request.dedupeKey += `.${recipient.suffix}`;
+        request.customerId = recipient.customerId;
+        request.recipient = recipient.address;
+        Object.assign(request.context!, context);
+        request.expiresAt = expiresAt;
+        requests.push(request);
       }
     }
 
@@ -160,9 +161,12 @@ export class EntryExecutor {
       context: triggerContext(entry),
       sendAt: entry.sendAt,
       sendWindow: def.sendWindow ?? null,
+      expiresAt: null,
       ruleId: rule.id,
       // The delivery worker drops a message whose goal was met after it was scheduled.
       goalEvent: def.goal && def.goal.exitOnGoal ? def.goal.event : null,
+      recipient: null,
+      status: 'scheduled',
     };
   }
 
