@@ -438,6 +438,48 @@ describe('sales-touchpoints', () => {
       expect(digest.text).toContain(`Renewal talk with ${one.name}`);
       expect(digest.text).toContain(`Renewal talk with ${two.name}`);
     });
+
+    it('wait until the rep got no new task for the debounce, so a pass amid a burst splits nothing', async () => {
+      const rep = { email: `burst-${unique()}@example.com`, name: 'Bo' };
+      const one = await account(rep, ['Kim']);
+      const two = await account(rep, ['Lou']);
+      const eventType = `account.burst_${unique()}`;
+      const ruleId = await runs.createRule({
+        ...exampleRule,
+        name: 'Burst of reviews',
+        trigger: { type: 'event', event: eventType },
+        conditions: undefined,
+      });
+      await d.t.http
+        .post('/v1/events/batch')
+        .set(as(ingest))
+        .send({
+          events: [one, two].map((a) => ({
+            id: `ev-${unique()}`,
+            type: eventType,
+            customerId: a.stakeholders[0].externalId,
+            occurredAt: new Date().toISOString(),
+          })),
+        })
+        .expect(202);
+      await d.t.waitFor(async () => (await tasksOfRule(ruleId)).length === 2);
+      const [first, second] = await tasksOfRule(ruleId);
+      const age = (id: string, ms: number) =>
+        d.t.db.query(
+          `UPDATE tasks SET created_at = now() - make_interval(secs => $2) WHERE id = $1`,
+          [id, ms / 1000],
+        );
+      // The first task is past the debounce, the second not yet: the pass waits for both.
+      await age(first.id, 1_500);
+      await age(second.id, 200);
+      await d.t.app.get(TaskNoticeJob).runOnce();
+      expect(await digestsTo(rep.email)).toEqual([]);
+      await age(second.id, 1_500);
+      await d.t.app.get(TaskNoticeJob).runOnce();
+      expect(await digestsTo(rep.email)).toHaveLength(1);
+      await d.t.waitFor(() => Promise.resolve(d.sink.to(rep.email).length === 1));
+      expect(d.sink.to(rep.email)[0].subject).toBe('2 customer tasks for you');
+    });
   });
 
   describe('who sees which task', () => {

@@ -13,9 +13,13 @@ const PAGE = 1000;
 
 /**
  * Tasks of one event batch are created by several `evaluate` jobs within moments of each
- * other: waiting this long after a task was made lets them share one digest.
+ * other: a rep's event tasks are digested once none newer than this was made for them, so a
+ * burst shares one digest. (Waiting this long after each task split a burst whenever a pass
+ * fell between two of its tasks.)
  */
 export const NOTICE_DEBOUNCE_MS = 1000;
+/** A rep whose event tasks never pause this long still hears of the older ones. */
+export const NOTICE_MAX_WAIT_MS = 60_000;
 
 /**
  * Tells each sales rep about their new tasks: ONE email per rep listing all of them
@@ -34,8 +38,9 @@ export class TaskNotifier {
   /**
    * Schedules a digest per assignee for open tasks nobody was told of yet; returns how many
    * digests. With `runId`, only that run's tasks (the run has finished, so all are there);
-   * without, tasks older than the debounce, except those of a run still in progress (its
-   * tasks go out together when it finishes).
+   * without, the tasks of each assignee who got no new event task within the debounce (or
+   * that waited NOTICE_MAX_WAIT_MS), except those of a run still in progress (its tasks go
+   * out together when it finishes).
    */
   async notifyPending(filter: { runId?: string } = {}): Promise<number> {
     let digests = 0;
@@ -48,8 +53,16 @@ export class TaskNotifier {
           params.push(filter.runId);
           which = 't.run_id = $1';
         } else {
-          params.push(new Date(now.getTime() - NOTICE_DEBOUNCE_MS));
-          which = `t.created_at < $1 AND NOT EXISTS (
+          params.push(
+            new Date(now.getTime() - NOTICE_DEBOUNCE_MS),
+            new Date(now.getTime() - NOTICE_MAX_WAIT_MS),
+          );
+          which = `t.created_at < $1
+               AND (t.created_at < $2 OR NOT EXISTS (
+                     SELECT 1 FROM tasks n
+                      WHERE n.assignee_email = t.assignee_email AND n.status = 'open'
+                        AND n.notified_at IS NULL AND n.run_id IS NULL AND n.created_at >= $1))
+               AND NOT EXISTS (
                      SELECT 1 FROM rule_runs rr WHERE rr.id = t.run_id AND rr.status = 'running')`;
         }
         // SKIP LOCKED: a run finishing while the periodic pass runs never digests a task twice.
