@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { JobsOptions } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { QueueProducer } from '../../common/queue/queue-producer';
@@ -18,18 +19,29 @@ export interface DeliverJobData {
 export class DeliverQueue {
   private readonly logger = new Logger('DeliverQueue');
 
+  /** What every deliver job shares, made once (BullMQ reads these without changing them). */
+  private readonly shared: Pick<JobsOptions, 'attempts' | 'backoff'>;
+
   constructor(
     private readonly producer: QueueProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.shared = {
+      attempts: config.delivery.maxAttempts,
+      backoff: { type: 'exponential', delay: config.delivery.backoffMs, jitter: 0.5 },
+    };
+  }
 
-  jobOptions(messageId: string, sendAt: Date, now = Date.now()) {
+  /** Written out field by field: a spread of the defaults per job was a twentieth of a bulk add. */
+  jobOptions(messageId: string, sendAt: Date, now = Date.now()): JobsOptions {
+    const { removeOnComplete, removeOnFail } = QUEUES.deliver.defaults;
     return {
-      ...QUEUES.deliver.defaults,
+      removeOnComplete,
+      removeOnFail,
       jobId: messageId,
       delay: Math.max(0, sendAt.getTime() - now),
-      attempts: this.config.delivery.maxAttempts,
-      backoff: { type: 'exponential', delay: this.config.delivery.backoffMs, jitter: 0.5 },
+      attempts: this.shared.attempts,
+      backoff: this.shared.backoff,
     };
   }
 
