@@ -1,3 +1,4 @@
+import { OPTIMISTIC_MIN_ROWS } from '../../src/database/optimistic-insert';
 import { evaluateJobId } from '../../src/common/queue/queues';
 import {
   addressHash,
@@ -133,6 +134,27 @@ describe('delivery: content, unsubscribe, consent, operations', () => {
       [[first.id, newB.id]],
     );
     expect(history.map((h) => h.message_id).sort()).toEqual([first.id, newB.id].sort());
+
+    // A page big enough for the plain INSERT under a savepoint: a known key makes it fall
+    // back to ON CONFLICT, and the transaction goes on.
+    const fresh = Array.from({ length: OPTIMISTIC_MIN_ROWS }, () => offer(cy.id, later));
+    const big = await d.t.db.transaction(async (em) => {
+      const scheduled = await d.messages.insert(em, [...fresh, a]);
+      const [{ n }] = await em.query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM messages WHERE customer_id = $1',
+        [cy.id],
+      );
+      return { scheduled, n };
+    });
+    expect(big.n).toBe(2 + fresh.length);
+    expect(big.scheduled.slice(0, -1).every((m) => m.created)).toBe(true);
+    expect(big.scheduled[fresh.length]).toMatchObject({ id: first.id, created: false });
+    const [{ rows }] = await d.t.db.query<{ rows: number }[]>(
+      'SELECT count(*)::int AS rows FROM message_status_changes WHERE message_id = ANY($1::uuid[])',
+      [big.scheduled.map((m) => m.id)],
+    );
+    // The known message's one row, and one per new message (none from the rolled-back try).
+    expect(rows).toBe(1 + fresh.length);
   });
 
   it('sends a service message without List-Unsubscribe', async () => {

@@ -76,7 +76,7 @@ export class MessagesService {
     // thousand rows back cost Postgres and the worker a tenth of a page's time).
     const params = messageInsertParams(page);
     const ids = params[0] as string[];
-    const created = await insertOptimistically(em, async (onConflictDoNothing) => {
+    const created = await insertOptimistically(em, page.length, async (onConflictDoNothing) => {
       const rows = await em.query<{ id: string }[]>(
         `WITH inserted AS (
          INSERT INTO messages (id, dedupe_key, customer_id, recipient, module, kind, class, priority,

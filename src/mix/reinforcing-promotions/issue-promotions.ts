@@ -61,7 +61,7 @@ export async function issuePromotions(
     const ids = pending.map(() => uuidV7());
     // As numeric(5,2) stores it, so the answer is the same before and after a retry.
     const discounts = pending.map((r) => Number(r.discountPercent.toFixed(2)));
-    const inserted = await insertOptimistically(em, async (onConflictDoNothing) => {
+    const inserted = await insertOptimistically(em, pending.length, async (onConflictDoNothing) => {
       const rows = await em.query<{ id: string }[]>(
         `INSERT INTO promotions (id, dedupe_key, code, rule_id, customer_id, discount_percent, expires_at)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::bigint[],
