@@ -21,19 +21,24 @@ export const OPTIMISTIC_MIN_ROWS = 32;
  * event evaluation writes many small pages (two thirds of its statements were the
  * savepoints of one- to ten-row inserts).
  *
+ * The rows' ids are made by the caller (`ids`, one per row), so a plain INSERT that succeeded
+ * inserted every one of them and needs to send nothing back; only `insert(true)` must return
+ * the ids it inserted (`RETURNING id`). Answers the ids inserted.
+ *
  * Must run inside the caller's transaction (a savepoint needs one).
  */
-export async function insertOptimistically<T>(
+export async function insertOptimistically(
   q: Pick<EntityManager, 'query'>,
-  rows: number,
-  insert: (onConflictDoNothing: boolean) => Promise<T>,
-): Promise<T> {
-  if (rows < OPTIMISTIC_MIN_ROWS) return insert(true);
+  ids: readonly string[],
+  insert: (onConflictDoNothing: boolean) => Promise<{ id: string }[]>,
+): Promise<Set<string>> {
+  const skippingConflicts = async () => new Set((await insert(true)).map((row) => row.id));
+  if (ids.length < OPTIMISTIC_MIN_ROWS) return skippingConflicts();
   await q.query('SAVEPOINT optimistic_insert');
   try {
-    const result = await insert(false);
+    await insert(false);
     await q.query('RELEASE SAVEPOINT optimistic_insert');
-    return result;
+    return new Set(ids);
   } catch (error) {
     const code =
       (error as { code?: string }).code ??
@@ -41,6 +46,6 @@ export async function insertOptimistically<T>(
     if (code !== UNIQUE_VIOLATION) throw error;
     await q.query('ROLLBACK TO SAVEPOINT optimistic_insert');
     await q.query('RELEASE SAVEPOINT optimistic_insert');
-    return insert(true);
+    return skippingConflicts();
   }
 }

@@ -397,10 +397,12 @@ describe('sales-touchpoints', () => {
   });
 
   describe('tasks made by events', () => {
-    it('are digested together by the periodic pass, one email per owner', async () => {
-      const rep = { email: `evt-${unique()}@example.com`, name: 'Eva' };
-      const one = await account(rep, ['Ida']);
-      const two = await account(rep, ['Jon']);
+    /**
+     * Two accounts of one rep, an event rule making a task for each, and one event per
+     * account in a single batch; resolves once both tasks exist.
+     */
+    const burstOfTwo = async (rep: { email: string; name: string }, names: [string, string]) => {
+      const accounts = [await account(rep, [names[0]]), await account(rep, [names[1]])];
       const eventType = `account.review_requested_${unique()}`;
       const ruleId = await runs.createRule({
         ...exampleRule,
@@ -416,7 +418,7 @@ describe('sales-touchpoints', () => {
         .post('/v1/events/batch')
         .set(as(ingest))
         .send({
-          events: [one, two].map((a) => ({
+          events: accounts.map((a) => ({
             id: `ev-${unique()}`,
             type: eventType,
             customerId: a.stakeholders[0].externalId,
@@ -427,6 +429,14 @@ describe('sales-touchpoints', () => {
         .expect(202);
       expect(res.body).toMatchObject({ accepted: 2 });
       await d.t.waitFor(async () => (await tasksOfRule(ruleId)).length === 2);
+      return { accounts, tasks: await tasksOfRule(ruleId) };
+    };
+
+    it('are digested together by the periodic pass, one email per owner', async () => {
+      const rep = { email: `evt-${unique()}@example.com`, name: 'Eva' };
+      const {
+        accounts: [one, two],
+      } = await burstOfTwo(rep, ['Ida', 'Jon']);
       // Past the debounce, one pass of the worker's job (as its timer would run it).
       await d.t.waitFor(async () => {
         await d.t.app.get(TaskNoticeJob).runOnce();
@@ -441,29 +451,9 @@ describe('sales-touchpoints', () => {
 
     it('wait until the rep got no new task for the debounce, so a pass amid a burst splits nothing', async () => {
       const rep = { email: `burst-${unique()}@example.com`, name: 'Bo' };
-      const one = await account(rep, ['Kim']);
-      const two = await account(rep, ['Lou']);
-      const eventType = `account.burst_${unique()}`;
-      const ruleId = await runs.createRule({
-        ...exampleRule,
-        name: 'Burst of reviews',
-        trigger: { type: 'event', event: eventType },
-        conditions: undefined,
-      });
-      await d.t.http
-        .post('/v1/events/batch')
-        .set(as(ingest))
-        .send({
-          events: [one, two].map((a) => ({
-            id: `ev-${unique()}`,
-            type: eventType,
-            customerId: a.stakeholders[0].externalId,
-            occurredAt: new Date().toISOString(),
-          })),
-        })
-        .expect(202);
-      await d.t.waitFor(async () => (await tasksOfRule(ruleId)).length === 2);
-      const [first, second] = await tasksOfRule(ruleId);
+      const {
+        tasks: [first, second],
+      } = await burstOfTwo(rep, ['Kim', 'Lou']);
       const age = (id: string, ms: number) =>
         d.t.db.query(
           `UPDATE tasks SET created_at = now() - make_interval(secs => $2) WHERE id = $1`,

@@ -4,14 +4,19 @@ import type { MessageRequest } from './message-request';
 
 /**
  * The parameters of the multi-row message INSERT (`unnest` of one array per column, in the
- * order of its column list, starting with a new time-ordered id for each row): MessagesService
+ * order of its column list, starting with a new time-ordered id for each row, also given as
+ * `ids`): MessagesService
  * writes with them, and the benchmark's raw ceiling writes the same rows with them, so the two
  * cannot drift apart.
  */
-export function messageInsertParams(page: readonly MessageRequest[]): unknown[] {
+export function messageInsertParams(page: readonly MessageRequest[]): {
+  ids: string[];
+  params: unknown[];
+} {
   const col = <T>(pick: (r: MessageRequest) => T) => page.map(pick);
-  return [
-    col(() => uuidV7()),
+  const ids = col(() => uuidV7());
+  const params = [
+    ids,
     col((r) => r.dedupeKey),
     col((r) => r.customerId),
     col((r) => r.recipient ?? null),
@@ -29,4 +34,5 @@ export function messageInsertParams(page: readonly MessageRequest[]): unknown[] 
     col((r) => r.goalEvent ?? null),
     col((r) => r.status ?? 'scheduled'),
   ];
+  return { ids, params };
 }

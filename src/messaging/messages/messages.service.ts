@@ -74,10 +74,9 @@ export class MessagesService {
     // the right edge of the primary-key index, and known before the insert, so a plain insert
     // that succeeded made every row as asked and needs to send nothing back (reading a
     // thousand rows back cost Postgres and the worker a tenth of a page's time).
-    const params = messageInsertParams(page);
-    const ids = params[0] as string[];
-    const created = await insertOptimistically(em, page.length, async (onConflictDoNothing) => {
-      const rows = await em.query<{ id: string }[]>(
+    const { ids, params } = messageInsertParams(page);
+    const created = await insertOptimistically(em, ids, (onConflictDoNothing) =>
+      em.query<{ id: string }[]>(
         `WITH inserted AS (
          INSERT INTO messages (id, dedupe_key, customer_id, recipient, module, kind, class, priority,
                                template_key, context, send_at, window_start, window_end, expires_at,
@@ -91,9 +90,8 @@ export class MessagesService {
          INSERT INTO message_status_changes (message_id, status) SELECT id, status FROM inserted)
        SELECT id FROM inserted ${onConflictDoNothing ? '' : 'LIMIT 0'}`,
         params,
-      );
-      return onConflictDoNothing ? new Set(rows.map((row) => row.id)) : new Set(ids);
-    });
+      ),
+    );
     // A key asked for twice in one page made one message: the first request's row went in,
     // the second one's met it and is answered with it, as a key that existed before.
     const missing = page.filter((_, i) => !created.has(ids[i])).map((r) => r.dedupeKey);

@@ -61,8 +61,8 @@ export async function issuePromotions(
     const ids = pending.map(() => uuidV7());
     // As numeric(5,2) stores it, so the answer is the same before and after a retry.
     const discounts = pending.map((r) => Number(r.discountPercent.toFixed(2)));
-    const inserted = await insertOptimistically(em, pending.length, async (onConflictDoNothing) => {
-      const rows = await em.query<{ id: string }[]>(
+    const inserted = await insertOptimistically(em, ids, (onConflictDoNothing) =>
+      em.query<{ id: string }[]>(
         `INSERT INTO promotions (id, dedupe_key, code, rule_id, customer_id, discount_percent, expires_at)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::bigint[],
                               $6::numeric[], $7::timestamptz[])
@@ -76,9 +76,8 @@ export async function issuePromotions(
           discounts,
           timestampParams(pending.map((r) => r.expiresAt)),
         ],
-      );
-      return onConflictDoNothing ? new Set(rows.map((row) => row.id)) : new Set(ids);
-    });
+      ),
+    );
     pending.forEach((r, i) => {
       if (!inserted.has(ids[i])) return;
       issued.set(r.dedupeKey, {

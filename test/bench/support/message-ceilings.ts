@@ -74,7 +74,7 @@ export const rawInsertMessages = (
 ) =>
   rawStatements(databaseUrl, pages, concurrency, (page) => ({
     text: INSERT_MESSAGES,
-    values: messageInsertParams(page),
+    values: messageInsertParams(page).params,
   }));
 
 /** A `scheduled` history row per message, as the service records with every insert. */
