@@ -1,7 +1,13 @@
 import { describeActivity, sampleActivity } from './support/pg-activity';
 import { PROMOTION_TEMPLATE, promotionRequests, seedCustomers } from './support/message-mix';
 import { benchConfig, BenchMessages, benchMessages } from './support/messaging-service';
-import { describeParties, measureParties, PartiesCpu } from './support/process-cpu';
+import {
+  cpuMsPerUnit,
+  describeParties,
+  machineBoundPerSec,
+  measureParties,
+  PartiesCpu,
+} from './support/process-cpu';
 import { rawMessageBuilder, rawSend, rawTransport } from './support/raw-smtp';
 import { withDatabase } from './support/scratch-db';
 import { BenchContext, BenchSection, Figure, SectionResult } from './support/section';
@@ -377,13 +383,6 @@ async function pipelinePhase(
 
 // 4. The section.
 
-/** CPU time per message in ms of the parties named, from percents of one core over the phase. */
-function cpuPerMessage(cpu: PartiesCpu, count: number, percents: (number | null)[]) {
-  if (count === 0 || percents.some((p) => p === null)) return null;
-  const percent = percents.reduce<number>((sum, p) => sum + p!, 0);
-  return ((percent / 100) * cpu.usage.seconds * 1000) / count;
-}
-
 function figuresOf(pipeline: PipelinePhase, raw: RawPhase, tuning: Tuning): Figure[] {
   const { usage: p, helpers: ph } = pipeline.cpu;
   const { usage: r, helpers: rh } = raw.cpu;
@@ -391,6 +390,16 @@ function figuresOf(pipeline: PipelinePhase, raw: RawPhase, tuning: Tuning): Figu
   const lat = pipeline.figures.latencyMs;
   const label = `(pool ${tuning.poolSize}, ${tuning.concurrency} in flight)`;
   const ms = { unit: 'ms', digits: 2 };
+  // The sink is on this machine too, in both phases.
+  const pipelineCpuMs = cpuMsPerUnit(pipeline.cpu, sent, [
+    p.servicePercent,
+    p.postgresPercent,
+    p.redisPercent,
+    ph.sink,
+    p.irqPercent,
+  ]);
+  const machineBound = machineBoundPerSec(pipeline.cpu, pipelineCpuMs);
+  const cores = p.cores ?? '?';
   return [
     {
       key: 'pipelineMessagesPerSec',
@@ -414,32 +423,39 @@ function figuresOf(pipeline: PipelinePhase, raw: RawPhase, tuning: Tuning): Figu
     {
       key: 'pipelineWorkerCpuMs',
       label: 'pipeline: worker CPU per message',
-      value: cpuPerMessage(pipeline.cpu, sent, [p.servicePercent]),
+      value: cpuMsPerUnit(pipeline.cpu, sent, [p.servicePercent]),
       ...ms,
     },
     {
       key: 'pipelinePostgresCpuMs',
       label: 'pipeline: Postgres CPU per message',
-      value: cpuPerMessage(pipeline.cpu, sent, [p.postgresPercent]),
+      value: cpuMsPerUnit(pipeline.cpu, sent, [p.postgresPercent]),
       ...ms,
     },
     {
       key: 'pipelineRedisCpuMs',
       label: 'pipeline: Redis CPU per message',
-      value: cpuPerMessage(pipeline.cpu, sent, [p.redisPercent]),
+      value: cpuMsPerUnit(pipeline.cpu, sent, [p.redisPercent]),
       ...ms,
     },
     {
       key: 'pipelineTotalCpuMs',
       label: 'pipeline: CPU per message, all parties',
-      value: cpuPerMessage(pipeline.cpu, sent, [
-        p.servicePercent,
-        p.postgresPercent,
-        p.redisPercent,
-        ph.sink,
-        p.irqPercent,
-      ]),
+      value: pipelineCpuMs,
       ...ms,
+    },
+    {
+      key: 'pipelineMachineBoundPerSec',
+      label: `pipeline: the most ${cores} cores allow at that CPU per message`,
+      value: machineBound,
+      unit: 'msg/s',
+    },
+    {
+      key: 'ratioMachineBoundToRaw',
+      label: 'ratio of that ÷ raw',
+      value: machineBound === null ? null : machineBound / raw.perSec,
+      unit: '×',
+      digits: 2,
     },
     {
       key: 'rawMessagesPerSec',
@@ -450,13 +466,13 @@ function figuresOf(pipeline: PipelinePhase, raw: RawPhase, tuning: Tuning): Figu
     {
       key: 'rawSenderCpuMs',
       label: 'raw: sender CPU per message',
-      value: cpuPerMessage(raw.cpu, raw.sent, [r.generatorPercent]),
+      value: cpuMsPerUnit(raw.cpu, raw.sent, [r.generatorPercent]),
       ...ms,
     },
     {
       key: 'rawTotalCpuMs',
       label: 'raw: CPU per message, all parties',
-      value: cpuPerMessage(raw.cpu, raw.sent, [r.generatorPercent, rh.sink, r.irqPercent]),
+      value: cpuMsPerUnit(raw.cpu, raw.sent, [r.generatorPercent, rh.sink, r.irqPercent]),
       ...ms,
     },
     {

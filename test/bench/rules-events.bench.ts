@@ -10,7 +10,13 @@ import {
 } from './support/event-mix';
 import { LoadResult, loadProblems, runLoad } from './support/load';
 import { describeActivity, sampleActivity } from './support/pg-activity';
-import { describeParties, measureParties, PartiesCpu } from './support/process-cpu';
+import {
+  cpuMsPerUnit,
+  describeParties,
+  machineBoundPerSec,
+  measureParties,
+  PartiesCpu,
+} from './support/process-cpu';
 import { withDatabase } from './support/scratch-db';
 import { BenchContext, BenchSection, Figure, SectionResult } from './support/section';
 import type { RunningService } from './support/service';
@@ -335,6 +341,14 @@ async function ceilingPhase(
 }
 
 function figuresOf(flow: FlowPhase, ceilings: Awaited<ReturnType<typeof ceilingPhase>>): Figure[] {
+  const { usage, helpers } = flow.cpu;
+  const cpuMs = cpuMsPerUnit(flow.cpu, flow.events, [
+    usage.servicePercent,
+    helpers.api,
+    usage.postgresPercent,
+    usage.redisPercent,
+    usage.irqPercent,
+  ]);
   return [
     {
       key: 'eventsPerSec',
@@ -347,6 +361,19 @@ function figuresOf(flow: FlowPhase, ceilings: Awaited<ReturnType<typeof ceilingP
       key: 'acceptedPerSec',
       label: 'of which accepted by the API',
       value: flow.acceptedPerSec,
+      unit: 'events/s',
+    },
+    {
+      key: 'cpuPerEventMs',
+      label: 'CPU per event: worker, API, Postgres, Redis, interrupts',
+      value: cpuMs,
+      unit: 'ms',
+      digits: 2,
+    },
+    {
+      key: 'machineBoundEventsPerSec',
+      label: `the most ${usage.cores ?? '?'} cores allow at that CPU per event`,
+      value: machineBoundPerSec(flow.cpu, cpuMs),
       unit: 'events/s',
     },
     {

@@ -11,7 +11,13 @@ import {
 import { loadCompiled, promotionRequests, seedCustomers } from './support/message-mix';
 import { benchConfig } from './support/messaging-service';
 import { describeActivity, sampleActivity } from './support/pg-activity';
-import { describeParties, measureParties, PartiesCpu } from './support/process-cpu';
+import {
+  cpuMsPerUnit,
+  describeParties,
+  machineBoundPerSec,
+  measureParties,
+  PartiesCpu,
+} from './support/process-cpu';
 import type { ScheduleRun } from './support/schedule-process';
 import { withDatabase } from './support/scratch-db';
 import { BenchContext, BenchSection, Figure, SectionResult } from './support/section';
@@ -245,10 +251,17 @@ function figuresOf(
   schedule: SchedulePhase,
   ceilings: Awaited<ReturnType<typeof ceilingPhase>>,
 ): Figure[] {
-  const cpuPerMessageUs = (percent: number | null) =>
-    percent === null || schedule.run.created === 0
-      ? null
-      : ((percent / 100) * schedule.cpu.usage.seconds * 1e6) / schedule.run.created;
+  const { usage } = schedule.cpu;
+  const created = schedule.run.created;
+  const cpuPerMessageUs = (percents: (number | null)[]) => {
+    const ms = cpuMsPerUnit(schedule.cpu, created, percents);
+    return ms === null ? null : ms * 1000;
+  };
+  const allPartiesUs = cpuPerMessageUs([
+    usage.servicePercent,
+    usage.postgresPercent,
+    usage.redisPercent,
+  ]);
   const ratio = (key: string, label: string, value: number) => ({
     key,
     label,
@@ -267,20 +280,32 @@ function figuresOf(
     {
       key: 'schedulerCpuUs',
       label: 'schedule(): scheduler CPU per message',
-      value: cpuPerMessageUs(schedule.cpu.usage.servicePercent),
+      value: cpuPerMessageUs([usage.servicePercent]),
       unit: 'µs',
     },
     {
       key: 'schedulePostgresCpuUs',
       label: 'schedule(): Postgres CPU per message',
-      value: cpuPerMessageUs(schedule.cpu.usage.postgresPercent),
+      value: cpuPerMessageUs([usage.postgresPercent]),
       unit: 'µs',
     },
     {
       key: 'scheduleRedisCpuUs',
       label: 'schedule(): Redis CPU per message',
-      value: cpuPerMessageUs(schedule.cpu.usage.redisPercent),
+      value: cpuPerMessageUs([usage.redisPercent]),
       unit: 'µs',
+    },
+    {
+      key: 'scheduleTotalCpuUs',
+      label: 'schedule(): CPU per message, scheduler + Postgres + Redis',
+      value: allPartiesUs,
+      unit: 'µs',
+    },
+    {
+      key: 'scheduleMachineBoundPerSec',
+      label: `schedule(): the most ${usage.cores ?? '?'} cores allow at that CPU per message`,
+      value: machineBoundPerSec(schedule.cpu, allPartiesUs === null ? null : allPartiesUs / 1000),
+      unit: 'msg/s',
     },
     {
       key: 'rawInsertRowsPerSec',

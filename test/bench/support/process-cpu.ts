@@ -77,3 +77,26 @@ export function describeParties(
     `(of one core; machine ${percent(usage.machinePercent)} of ${usage.cores ?? '?'} cores)`,
   ].join(', ');
 }
+
+/**
+ * CPU time per unit of work (a message, an event) in ms, summed over the parties whose
+ * percents of one core are given; null when one of them could not be measured.
+ */
+export function cpuMsPerUnit(
+  cpu: PartiesCpu,
+  units: number,
+  percents: (number | null)[],
+): number | null {
+  if (units === 0 || percents.some((p) => p === null)) return null;
+  const percent = percents.reduce<number>((sum, p) => sum + p!, 0);
+  return ((percent / 100) * cpu.usage.seconds * 1000) / units;
+}
+
+/**
+ * The rate this machine allows at that CPU per unit, every core busy with nothing else: a
+ * ceiling that no overlap or reordering of the same work can pass, only doing less of it.
+ */
+export function machineBoundPerSec(cpu: PartiesCpu, msPerUnit: number | null): number | null {
+  if (msPerUnit === null || msPerUnit <= 0 || !cpu.usage.cores) return null;
+  return (cpu.usage.cores * 1000) / msPerUnit;
+}
