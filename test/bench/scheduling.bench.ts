@@ -257,11 +257,13 @@ function figuresOf(
     const ms = cpuMsPerUnit(schedule.cpu, created, percents);
     return ms === null ? null : ms * 1000;
   };
-  const allPartiesUs = cpuPerMessageUs([
+  // Interrupts take the same cores, as in the other sections' totals.
+  const allParties = [
     usage.servicePercent,
     usage.postgresPercent,
     usage.redisPercent,
-  ]);
+    usage.irqPercent,
+  ];
   const ratio = (key: string, label: string, value: number) => ({
     key,
     label,
@@ -297,14 +299,14 @@ function figuresOf(
     },
     {
       key: 'scheduleTotalCpuUs',
-      label: 'schedule(): CPU per message, scheduler + Postgres + Redis',
-      value: allPartiesUs,
+      label: 'schedule(): CPU per message, scheduler + Postgres + Redis + interrupts',
+      value: cpuPerMessageUs(allParties),
       unit: 'µs',
     },
     {
       key: 'scheduleMachineBoundPerSec',
       label: `schedule(): the most ${usage.cores ?? '?'} cores allow at that CPU per message`,
-      value: machineBoundPerSec(schedule.cpu, allPartiesUs === null ? null : allPartiesUs / 1000),
+      value: machineBoundPerSec(schedule.cpu, cpuMsPerUnit(schedule.cpu, created, allParties)),
       unit: 'msg/s',
     },
     {
