@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describeActivity, sampleActivity } from './support/pg-activity';
 import { PROMOTION_TEMPLATE, promotionRequests, seedCustomers } from './support/message-mix';
 import { benchConfig, BenchMessages, benchMessages } from './support/messaging-service';
@@ -34,6 +35,15 @@ const SETTINGS = {
   deadlineMs: 240_000,
 };
 
+/**
+ * Worker processes in the pipeline: one per core, as README "Scaling workers out" deploys
+ * them (BENCH_DELIVERY_WORKERS changes it). A worker's event loop renders and sends on one
+ * core: alone it was 97 % of its core with the machine 81 % busy (900 msg/s); with two, the
+ * machine was busy and the pipeline sent 1,093 msg/s. The ceiling is Nodemailer's pool as a
+ * program would use it, from one process.
+ */
+const WORKERS = Number(process.env.BENCH_DELIVERY_WORKERS ?? availableParallelism());
+
 /** Tuned for a 2-core machine; BENCH_ENV_<NAME> changes the service and the ceiling alike. */
 const TUNED = {
   // The worker's event loop also renders and talks to Postgres and Redis, so each SMTP
@@ -57,6 +67,8 @@ interface Tuning {
   poolSize: number;
   concurrency: number;
   databasePoolSize: number;
+  /** Worker processes in the pipeline; the ceiling is one process. */
+  workers: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -174,29 +186,46 @@ function checkIds(what: string, sent: string[], received: string[], problems: st
 
 // 3. The pipeline: rows and jobs, the worker, the sink.
 
-async function startWorker(
+async function startWorkers(
   ctx: BenchContext,
   env: Record<string, string>,
   messages: BenchMessages,
-) {
-  const service = await ctx.startService({ role: 'worker', name: 'delivery-worker', env });
+  count: number,
+): Promise<RunningService[]> {
+  const services: RunningService[] = [];
+  for (let i = 1; i <= count; i++) {
+    const name = i === 1 ? 'delivery-worker' : `delivery-worker-${i}`;
+    services.push(await ctx.startService({ role: 'worker', name, env }));
+  }
   const deadline = Date.now() + 60_000;
   // A worker serves no /health: it is ready once its deliver worker is registered in Redis
   // and it has stored the default templates.
   for (;;) {
-    if (service.exited()) {
+    const exited = services.find((service) => service.exited());
+    if (exited) {
       throw new Error(
-        `the worker exited at boot; end of ${service.logFile}:\n${tailOf(service.logFile)}`,
+        `a worker exited at boot; end of ${exited.logFile}:\n${tailOf(exited.logFile)}`,
       );
     }
-    const registered = (await messages.deliverWorkers()) > 0;
+    const registered = (await messages.deliverWorkers()) >= count;
     const template = await withDatabase(ctx.databaseUrl, (client) =>
       client.query('SELECT 1 FROM template_versions WHERE key = $1', [PROMOTION_TEMPLATE]),
     );
-    if (registered && template.rowCount) return service;
-    if (Date.now() > deadline) throw new Error('the worker was not ready within 60 s');
+    if (registered && template.rowCount) return services;
+    if (Date.now() > deadline) throw new Error('the workers were not ready within 60 s');
     await sleep(200);
   }
+}
+
+/** The other workers' pids as measureParties helpers; the first worker is the service. */
+const otherWorkers = (workers: RunningService[]) =>
+  Object.fromEntries(workers.slice(1).map((w, i) => [`worker ${i + 2}`, w.pid]));
+
+/** Percent of one core used by all the pipeline's workers (null when one was not measured). */
+function workersPercent(cpu: PartiesCpu): number | null {
+  const others = Object.entries(cpu.helpers).filter(([name]) => name.startsWith('worker '));
+  if (cpu.usage.servicePercent === null || others.some(([, p]) => p === null)) return null;
+  return others.reduce((sum, [, p]) => sum + p!, cpu.usage.servicePercent);
 }
 
 /** Creates the rows (one transaction, as MessagesService.insert) and adds their jobs. */
@@ -295,12 +324,14 @@ async function pipelinePhase(
   ctx: BenchContext,
   sink: SmtpSinkHandle,
   messages: BenchMessages,
-  worker: RunningService,
+  workers: RunningService[],
   customerIds: string[],
   problems: string[],
 ): Promise<PipelinePhase> {
-  const alive = () =>
-    worker.exited() ? `the worker exited; end of its log:\n${tailOf(worker.logFile)}` : null;
+  const alive = () => {
+    const exited = workers.find((worker) => worker.exited());
+    return exited ? `a worker exited; end of its log:\n${tailOf(exited.logFile)}` : null;
+  };
 
   // Warm-up: due at once, through the whole path.
   await createAndQueue(ctx, messages, TAG.warmup, SETTINGS.warmup, customerIds, new Date());
@@ -337,7 +368,7 @@ async function pipelinePhase(
   let cpu: PartiesCpu;
   let waited: Awaited<ReturnType<typeof waitForSink>>;
   try {
-    const measure = measureParties(worker.pid, { sink: sink.pid });
+    const measure = measureParties(workers[0].pid, { sink: sink.pid, ...otherWorkers(workers) });
     waited = await waitForSink(sink, count, { ...SETTINGS, alive });
     cpu = measure({ postgresPids: await sampler.pids() });
   } finally {
@@ -376,7 +407,9 @@ async function pipelinePhase(
       `${describeSmtp(stats, wallMs)}; ${figures.retried} retried`,
   );
   ctx.log(`pipeline statuses: ${describeStatuses(figures.statuses)}`);
-  ctx.log(`pipeline CPU: ${describeParties(cpu, { service: 'worker' })}`);
+  ctx.log(
+    `pipeline CPU: ${describeParties(cpu, { service: workers.length > 1 ? 'worker 1' : 'worker' })}`,
+  );
   ctx.log(`pipeline Postgres sessions (average count): ${describeActivity(activity)}`);
   return { perSec, wallMs, sendAt, addedLateMs, setupMs, figures, sink: stats, cpu, activity };
 }
@@ -389,10 +422,15 @@ function figuresOf(pipeline: PipelinePhase, raw: RawPhase, tuning: Tuning): Figu
   const sent = pipeline.figures.sent;
   const lat = pipeline.figures.latencyMs;
   const label = `(pool ${tuning.poolSize}, ${tuning.concurrency} in flight)`;
+  const perWorker = tuning.workers > 1 ? ' each' : '';
+  const pipelineLabel =
+    `(${tuning.workers} worker${tuning.workers > 1 ? 's' : ''}: pool ${tuning.poolSize}${perWorker}, ` +
+    `${tuning.concurrency} in flight${perWorker})`;
+  const workersCpu = workersPercent(pipeline.cpu);
   const ms = { unit: 'ms', digits: 2 };
   // The sink is on this machine too, in both phases.
   const pipelineCpuMs = cpuMsPerUnit(pipeline.cpu, sent, [
-    p.servicePercent,
+    workersCpu,
     p.postgresPercent,
     p.redisPercent,
     ph.sink,
@@ -403,7 +441,7 @@ function figuresOf(pipeline: PipelinePhase, raw: RawPhase, tuning: Tuning): Figu
   return [
     {
       key: 'pipelineMessagesPerSec',
-      label: `pipeline: messages/s ${label}`,
+      label: `pipeline: messages/s ${pipelineLabel}`,
       value: pipeline.perSec,
       unit: 'msg/s',
     },
@@ -422,8 +460,8 @@ function figuresOf(pipeline: PipelinePhase, raw: RawPhase, tuning: Tuning): Figu
     // CPU per message: steadier than throughput when the machine is shared.
     {
       key: 'pipelineWorkerCpuMs',
-      label: 'pipeline: worker CPU per message',
-      value: cpuMsPerUnit(pipeline.cpu, sent, [p.servicePercent]),
+      label: `pipeline: worker${tuning.workers > 1 ? 's’' : ''} CPU per message`,
+      value: cpuMsPerUnit(pipeline.cpu, sent, [workersCpu]),
       ...ms,
     },
     {
@@ -492,6 +530,7 @@ async function run(ctx: BenchContext): Promise<SectionResult> {
     poolSize: tuned('SMTP_POOL_SIZE'),
     concurrency: tuned('DELIVER_CONCURRENCY'),
     databasePoolSize: tuned('DATABASE_POOL_SIZE'),
+    workers: WORKERS,
   };
 
   let started = performance.now();
@@ -514,15 +553,16 @@ async function run(ctx: BenchContext): Promise<SectionResult> {
   const raw = await rawPhase(ctx, sink, messages, tuning, customers.emails, problems);
 
   started = performance.now();
-  const worker = await startWorker(ctx, env, messages);
+  const workers = await startWorkers(ctx, env, messages, tuning.workers);
   ctx.log(
-    `worker ready in ${formatNumber(performance.now() - started)} ms: SMTP_POOL_SIZE=${tuning.poolSize}, ` +
+    `${tuning.workers} worker process(es) ready in ${formatNumber(performance.now() - started)} ms, each with ` +
+      `SMTP_POOL_SIZE=${tuning.poolSize}, ` +
       `DELIVER_CONCURRENCY=${tuning.concurrency}, DATABASE_POOL_SIZE=${tuning.databasePoolSize}, ` +
       'QUIET_HOURS=off and FREQUENCY_CAP=off (so neither defers the benchmark’s 4 promotions per customer); ' +
       'each sent message also stores a message.sent event (no rule listens: stored as evaluated, no job)',
   );
-  const pipeline = await pipelinePhase(ctx, sink, messages, worker, customers.ids, problems);
-  await worker.stop();
+  const pipeline = await pipelinePhase(ctx, sink, messages, workers, customers.ids, problems);
+  await Promise.all(workers.map((worker) => worker.stop()));
   ctx.log(
     `pipeline ÷ raw: ${formatNumber(pipeline.perSec / raw.perSec, 2)} ` +
       `(target ${TARGETS.ratio.op} ${TARGETS.ratio.value})`,
