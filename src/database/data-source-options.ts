@@ -16,6 +16,11 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
     // Errors reach our own handlers and logs; TypeORM's console logger would print retried deadlocks.
     logging: false,
     poolSize,
-    extra: { application_name: 'retention-mix' },
+    extra: {
+      application_name: 'retention-mix',
+      // Our named statements (prepared-statement.ts) are planned for their values every time,
+      // as unnamed ones are: a plan cached while a table was small outlives its growth.
+      options: '-c plan_cache_mode=force_custom_plan',
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { PreparedStatement, runPrepared } from '../../database/prepared-statement';
 import type { DeliveryFacts } from '../policy/delivery-decision';
 import type { FrequencyCap } from '../policy/frequency-cap';
 import type { LocalWindow } from '../policy/quiet-hours';
@@ -72,15 +73,9 @@ export async function readForDelivery(
   return row ?? null;
 }
 
-/** `readForDelivery` for many messages in one statement (those that exist, in no order). */
-export function readManyForDelivery(
-  q: Pick<EntityManager, 'query'>,
-  ids: readonly string[],
-  now: Date,
-  capWindowMs: number,
-): Promise<MessageWithFacts[]> {
-  return q.query<MessageWithFacts[]>(
-    `SELECT ${MESSAGE_COLUMNS}, ${CUSTOMER_COLUMNS},
+const READ_FOR_DELIVERY: PreparedStatement = {
+  name: 'read-for-delivery',
+  text: `SELECT ${MESSAGE_COLUMNS}, ${CUSTOMER_COLUMNS},
        (SELECT CASE WHEN bool_or(s.scope = 'all') THEN 'all' WHEN count(*) > 0 THEN 'marketing' END
           FROM suppressions s
          WHERE s.email_hash = encode(sha256(convert_to(lower(btrim(COALESCE(m.recipient, c.email))), 'UTF8')), 'hex')
@@ -102,8 +97,16 @@ export function readManyForDelivery(
      LEFT JOIN customers c ON c.id = m.customer_id
      LEFT JOIN accounts a ON a.id = c.account_id
     WHERE m.id = ANY($1::uuid[])`,
-    [ids, now, capWindowMs],
-  );
+};
+
+/** `readForDelivery` for many messages in one statement (those that exist, in no order). */
+export function readManyForDelivery(
+  q: Pick<EntityManager, 'query'>,
+  ids: readonly string[],
+  now: Date,
+  capWindowMs: number,
+): Promise<MessageWithFacts[]> {
+  return runPrepared<MessageWithFacts>(q, READ_FOR_DELIVERY, [ids, now, capWindowMs]);
 }
 
 /**

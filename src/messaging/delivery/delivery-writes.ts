@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { PreparedStatement, runPrepared } from '../../database/prepared-statement';
 
 type Query = Pick<EntityManager, 'query'>;
 
@@ -9,19 +10,9 @@ export interface SendingClaim {
   now: Date;
 }
 
-/**
- * Takes many messages for sending in one statement: each moves to `sending` only from the
- * status it was read in (compare-and-set), with its history row. Returns the ids taken; an
- * id missing from the answer was taken or changed by someone else meanwhile.
- */
-export async function takeForSending(
-  q: Query,
-  claims: readonly SendingClaim[],
-  sendingLockMs: number,
-): Promise<Set<string>> {
-  if (claims.length === 0) return new Set();
-  const rows = await q.query<{ id: string }[]>(
-    `WITH v AS (
+const TAKE_FOR_SENDING: PreparedStatement = {
+  name: 'take-for-sending',
+  text: `WITH v AS (
        SELECT * FROM unnest($1::uuid[], $2::boolean[], $3::timestamptz[]) AS v(id, stuck, now)),
      changed AS (
        UPDATE messages m
@@ -37,8 +28,25 @@ export async function takeForSending(
        INSERT INTO message_status_changes (message_id, status, reason)
        SELECT id, 'sending', CASE WHEN stuck THEN 'released_after_lock_expired' END FROM changed)
      SELECT id FROM changed`,
-    [claims.map((c) => c.id), claims.map((c) => c.stuck), claims.map((c) => c.now), sendingLockMs],
-  );
+};
+
+/**
+ * Takes many messages for sending in one statement: each moves to `sending` only from the
+ * status it was read in (compare-and-set), with its history row. Returns the ids taken; an
+ * id missing from the answer was taken or changed by someone else meanwhile.
+ */
+export async function takeForSending(
+  q: Query,
+  claims: readonly SendingClaim[],
+  sendingLockMs: number,
+): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  const rows = await runPrepared<{ id: string }>(q, TAKE_FOR_SENDING, [
+    claims.map((c) => c.id),
+    claims.map((c) => c.stuck),
+    claims.map((c) => c.now),
+    sendingLockMs,
+  ]);
   return new Set(rows.map((r) => r.id));
 }
 
@@ -55,16 +63,9 @@ export interface SentRecord {
   eventSettled: boolean;
 }
 
-/**
- * Records many sends in one statement: each message `sending` → `sent`, its history row and
- * the engine's `message.sent` event (the row EngineEvents.insert would write). Returns the
- * ids recorded; one missing was released as stuck while it was being sent, and the other
- * attempt records its own outcome.
- */
-export async function recordSent(q: Query, records: readonly SentRecord[]): Promise<Set<string>> {
-  if (records.length === 0) return new Set();
-  const rows = await q.query<{ id: string }[]>(
-    `WITH v AS (
+const RECORD_SENT: PreparedStatement = {
+  name: 'record-sent',
+  text: `WITH v AS (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::boolean[])
                 AS v(id, provider_message_id, subject, template_version, event_settled)),
      sent AS (
@@ -89,14 +90,23 @@ export async function recordSent(q: Query, records: readonly SentRecord[]): Prom
          FROM sent WHERE customer_id IS NOT NULL
        ON CONFLICT (id) DO NOTHING)
      SELECT id FROM sent`,
-    [
-      records.map((r) => r.id),
-      records.map((r) => r.providerMessageId),
-      records.map((r) => r.subject),
-      records.map((r) => r.templateVersion),
-      records.map((r) => r.eventSettled),
-    ],
-  );
+};
+
+/**
+ * Records many sends in one statement: each message `sending` → `sent`, its history row and
+ * the engine's `message.sent` event (the row EngineEvents.insert would write). Returns the
+ * ids recorded; one missing was released as stuck while it was being sent, and the other
+ * attempt records its own outcome.
+ */
+export async function recordSent(q: Query, records: readonly SentRecord[]): Promise<Set<string>> {
+  if (records.length === 0) return new Set();
+  const rows = await runPrepared<{ id: string }>(q, RECORD_SENT, [
+    records.map((r) => r.id),
+    records.map((r) => r.providerMessageId),
+    records.map((r) => r.subject),
+    records.map((r) => r.templateVersion),
+    records.map((r) => r.eventSettled),
+  ]);
   return new Set(rows.map((r) => r.id));
 }
 
