@@ -58,21 +58,6 @@ interface FactColumns {
 
 export type MessageWithFacts = MessageToDeliver & FactColumns;
 
-/**
- * The message, its customer and everything that may have changed since it was scheduled,
- * in one round trip and without locks. The suppression is looked up by the SHA-256 of the
- * trimmed, lower-cased address, computed in SQL exactly as `emailHash` does in code.
- */
-export async function readForDelivery(
-  q: Pick<EntityManager, 'query'>,
-  id: string,
-  now: Date,
-  capWindowMs: number,
-): Promise<MessageWithFacts | null> {
-  const [row] = await readManyForDelivery(q, [id], now, capWindowMs);
-  return row ?? null;
-}
-
 const READ_FOR_DELIVERY: PreparedStatement = {
   name: 'read-for-delivery',
   text: `SELECT ${MESSAGE_COLUMNS}, ${CUSTOMER_COLUMNS},
@@ -99,7 +84,12 @@ const READ_FOR_DELIVERY: PreparedStatement = {
     WHERE m.id = ANY($1::uuid[])`,
 };
 
-/** `readForDelivery` for many messages in one statement (those that exist, in no order). */
+/**
+ * Messages (those that exist, in no order), each with its customer and everything that may
+ * have changed since it was scheduled, in one round trip. It takes no locks: a capped claim
+ * locks the customers first and reads after (DeliveryService). The suppression is looked up by the SHA-256 of the
+ * trimmed, lower-cased address, computed in SQL exactly as `emailHash` does in code.
+ */
 export function readManyForDelivery(
   q: Pick<EntityManager, 'query'>,
   ids: readonly string[],
@@ -110,23 +100,27 @@ export function readManyForDelivery(
 }
 
 /**
- * Locks the message and its customer (FOR NO KEY UPDATE): one customer's marketing
- * deliveries take turns, so the frequency cap is counted and claimed atomically. Read the
- * facts after this, in the same transaction: that read's snapshot then sees every claim
- * that committed before ours.
+ * Locks the customers of these messages' marketing ones (FOR NO KEY UPDATE, in id order):
+ * a customer's capped deliveries take turns, so the cap is counted and claimed atomically.
+ * Read the facts after this, in the same transaction: that read then sees every claim that
+ * committed before ours.
  */
-export async function lockMessageAndCustomer(q: Pick<EntityManager, 'query'>, id: string) {
+export async function lockMarketingCustomers(
+  q: Pick<EntityManager, 'query'>,
+  ids: readonly string[],
+) {
   await q.query(
-    `SELECT 1 FROM messages m JOIN customers c ON c.id = m.customer_id
-      WHERE m.id = $1 FOR UPDATE OF m FOR NO KEY UPDATE OF c`,
-    [id],
+    `SELECT 1 FROM customers WHERE id IN (
+       SELECT customer_id FROM messages WHERE id = ANY($1::uuid[]) AND class = 'marketing')
+     ORDER BY id FOR NO KEY UPDATE`,
+    [ids],
   );
 }
 
 /** The address the message goes to: an explicit recipient, else the customer's email. */
 export const recipientOf = (m: MessageToDeliver) => m.recipient ?? m.c_email;
 
-/** The facts the pure decision reads, from the row `readForDelivery` returned. */
+/** The facts the pure decision reads, from the row `readManyForDelivery` returned. */
 export function deliveryFacts(
   m: MessageWithFacts,
   now: Date,

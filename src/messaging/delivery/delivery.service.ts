@@ -8,7 +8,6 @@ import { APP_CONFIG } from '../../config/config.module';
 import { emailHash } from '../../customers/email-hash';
 import { EngineEvents } from '../../events/engine-events';
 import { EVENT_INTEREST, EventInterest } from '../../events/event-interest';
-import { decideDelivery, DeliveryDecision } from '../policy/delivery-decision';
 import { FrequencyCap, parseFrequencyCap } from '../policy/frequency-cap';
 import { LocalWindow, parseQuietHours } from '../policy/quiet-hours';
 import { TemplateRenderer } from '../templates/template-renderer';
@@ -18,14 +17,13 @@ import {
   OutgoingMail,
   TransportError,
 } from '../transport/mail-transport';
+import { withTransaction } from '../../database/transaction';
+import { decideClaim, DecidedClaim, oneMessagePerCustomer } from './claim-decision';
 import {
-  deliveryFacts,
-  lockMessageAndCustomer,
+  lockMarketingCustomers,
   MessageToDeliver,
   MessageWithFacts,
-  readForDelivery,
   readManyForDelivery,
-  recipientOf,
 } from './delivery-facts';
 import {
   answersInOrder,
@@ -50,6 +48,9 @@ export class SentButNotRecordedError extends Error {
   }
 }
 
+/** A capped claim that its batch handed back: another message of its customer went first. */
+const AGAIN = Symbol('again');
+
 /** What the worker should do with the job after the claim. */
 export type Claim =
   | { kind: 'gone' }
@@ -69,6 +70,7 @@ export class DeliveryService {
   /** Concurrent jobs' reads and writes, gathered into one statement each (see statementBatcher). */
   private readonly read: (id: string) => Promise<{ message: MessageWithFacts | null; now: Date }>;
   private readonly take: (claim: SendingClaim) => Promise<boolean>;
+  private readonly claimCapped: (id: string) => Promise<Claim | typeof AGAIN>;
   private readonly record: (sent: SentRecord) => Promise<boolean>;
 
   constructor(
@@ -96,6 +98,12 @@ export class DeliveryService {
         await takeForSending(this.db, claims, config.delivery.sendingLockMs),
       ),
     );
+    // One transaction at a time per process: the next batch reads what this one took. A
+    // deadlock victim is run again rather than failing every job of the batch.
+    this.claimCapped = statementBatcher(
+      (ids) => withTransaction(this.db, (em) => this.claimCappedBatch(em, ids)),
+      { maxInFlight: 1 },
+    );
     this.record = statementBatcher(async (records) =>
       answersInOrder(
         records.map((r) => r.id),
@@ -106,26 +114,73 @@ export class DeliveryService {
 
   /**
    * Re-checks the message and, if it may go now, takes it (`scheduled` → `sending`) by
-   * compare-and-set. Most messages cost two statements, each shared with the other jobs
-   * claiming at the same moment: one read of the messages with every fact, one conditional
-   * update. A marketing message under a frequency cap is decided under its customer's row
-   * lock instead, so that two workers cannot both take the last free slot.
+   * compare-and-set. Each step is one statement shared with the other jobs claiming at the
+   * same moment: one read of the messages with every fact, one conditional update. Under a
+   * frequency cap, in a transaction that holds the marketing messages' customers first
+   * (`claimCappedBatch`), so that two workers cannot both take a customer's last free slot.
    */
   async claim(messageId: string): Promise<Claim> {
-    const capWindowMs = this.cap?.windowMs ?? 0;
+    if (this.cap) {
+      for (;;) {
+        const claim = await this.claimCapped(messageId);
+        if (claim !== AGAIN) return claim;
+      }
+    }
     const { message: read, now } = await this.read(messageId);
     if (!read) return { kind: 'gone' };
     const early = this.settledBeforeDecision(read, now);
     if (early) return early;
-    if (read.class === 'marketing' && this.cap && read.customer_id !== null) {
-      return this.db.transaction(async (em) => {
-        await lockMessageAndCustomer(em, messageId);
-        const locked = await readForDelivery(em, messageId, now, capWindowMs);
-        if (!locked) return { kind: 'gone' } as const;
-        return this.settledBeforeDecision(locked, now) ?? this.decideAndApply(em, locked, now);
-      });
+    const decided = this.decide(read, now);
+    if (decided.decision.action !== 'send') return this.apply(this.db, read, decided, now);
+    const taken = await this.take({ id: read.id, stuck: decided.stuck, now });
+    return this.sendClaim(read, decided, taken);
+  }
+
+  /**
+   * The claims of the moment under a frequency cap, in one transaction: the customers of the
+   * marketing messages locked in id order (as every writer of customers locks them), the
+   * messages read under the locks (that read sees every claim committed before), decided, and
+   * the sends taken in one statement. One marketing message per customer per batch
+   * (`oneMessagePerCustomer`): the others are handed back and join the next batch, which
+   * reads what this one took. Before, each capped
+   * claim was a transaction of its own: with the default cap, 469 msg/s against 1,154 with
+   * the cap off in the delivery benchmark.
+   */
+  private async claimCappedBatch(
+    em: EntityManager,
+    ids: readonly string[],
+  ): Promise<(Claim | typeof AGAIN)[]> {
+    await lockMarketingCustomers(em, ids);
+    const now = this.clock.now();
+    const rows = await readManyForDelivery(em, ids, now, this.cap?.windowMs ?? 0);
+    const { first, later } = oneMessagePerCustomer(rows);
+    const out = new Map<string, Claim | typeof AGAIN>();
+    for (const row of later) out.set(row.id, AGAIN);
+    const sends: { row: MessageWithFacts; decided: DecidedClaim }[] = [];
+    for (const row of first) {
+      const settled = this.settledBeforeDecision(row, now);
+      if (settled) {
+        out.set(row.id, settled);
+        continue;
+      }
+      const decided = this.decide(row, now);
+      if (decided.decision.action === 'send') sends.push({ row, decided });
+      else out.set(row.id, await this.apply(em, row, decided, now));
     }
-    return this.decideAndApply(this.db, read, now);
+    const taken = await takeForSending(
+      em,
+      sends.map(({ row, decided }) => ({ id: row.id, stuck: decided.stuck, now })),
+      this.config.delivery.sendingLockMs,
+    );
+    for (const { row, decided } of sends)
+      out.set(row.id, this.sendClaim(row, decided, taken.has(row.id)));
+    // A message twice in the batch (a second job for it) waits for the next one.
+    const seen = new Set<string>();
+    return ids.map((id) => {
+      if (seen.has(id)) return AGAIN;
+      seen.add(id);
+      return out.get(id) ?? { kind: 'gone' };
+    });
   }
 
   /** A message that is not ours to decide on (gone, held by another worker, not yet due). */
@@ -139,26 +194,27 @@ export class DeliveryService {
     return null;
   }
 
+  private decide(message: MessageWithFacts, now: Date): DecidedClaim {
+    return decideClaim(message, now, { quietHours: this.quietHours, cap: this.cap });
+  }
+
+  /** A send decided and taken (or not: another worker moved the message first). */
+  private sendClaim(message: MessageWithFacts, decided: DecidedClaim, taken: boolean): Claim {
+    if (!taken) return { kind: 'gone' };
+    if (decided.stuck) this.metrics.possibleDuplicates.inc();
+    return { kind: 'send', message, address: decided.address!, reclaimed: decided.stuck };
+  }
+
   /**
-   * Decides (a pure function) and records the decision. Every write is conditional on the
-   * status read, so of two workers racing for one message exactly one moves it.
+   * Records a decision other than a send. Every write is conditional on the status read, so
+   * of two workers racing for one message exactly one moves it.
    */
-  private async decideAndApply(
+  private async apply(
     q: Pick<EntityManager, 'query'>,
     message: MessageWithFacts,
+    { decision, stuck }: DecidedClaim,
     now: Date,
   ): Promise<Claim> {
-    const stuck = message.status === 'sending';
-    const address = recipientOf(message);
-    const staffRecipient = message.recipient !== null;
-    const facts = deliveryFacts(message, now, {
-      // Notices to staff (support desk, sales rep) are not bound by the customer's night.
-      quietHours: staffRecipient ? null : this.quietHours,
-      cap: this.cap,
-    });
-    if (staffRecipient && facts.customer) facts.customer.timezone = null;
-    const decision: DeliveryDecision =
-      address === null ? { action: 'cancel', reason: 'erased' } : decideDelivery(facts);
     /** One conditional UPDATE (compare-and-set on the status read) and its history row. */
     const transition = async (
       set: string,
@@ -184,17 +240,8 @@ export class DeliveryService {
     };
 
     switch (decision.action) {
-      case 'send': {
-        const claim = { id: message.id, stuck, now };
-        // Under the customer's lock the update belongs to that transaction; else it is batched.
-        const taken =
-          q === this.db
-            ? await this.take(claim)
-            : (await takeForSending(q, [claim], this.config.delivery.sendingLockMs)).size > 0;
-        if (!taken) return { kind: 'gone' };
-        if (stuck) this.metrics.possibleDuplicates.inc();
-        return { kind: 'send', message, address: address!, reclaimed: stuck };
-      }
+      case 'send':
+        throw new Error('a send is taken, not applied');
       case 'defer': {
         const moved = await transition(
           `status = 'scheduled', send_at = $2, reason = $3, locked_until = NULL`,
