@@ -98,11 +98,13 @@ export class DeliveryService {
         await takeForSending(this.db, claims, config.delivery.sendingLockMs),
       ),
     );
-    // One transaction at a time per process: the next batch reads what this one took. A
-    // deadlock victim is run again rather than failing every job of the batch.
+    // Two transactions at a time per process, so a batch waiting for a customer that another
+    // transaction holds (an ingestion batch writing orders) does not stop every claim. Two
+    // batches with a customer in common take turns on its lock, and the second reads what the
+    // first took. A deadlock victim is run again rather than failing every job of the batch.
     this.claimCapped = statementBatcher(
       (ids) => withTransaction(this.db, (em) => this.claimCappedBatch(em, ids)),
-      { maxInFlight: 1 },
+      { maxInFlight: 2 },
     );
     this.record = statementBatcher(async (records) =>
       answersInOrder(
