@@ -63,6 +63,32 @@ describe('delivery: the frequency cap defers, never drops (FREQUENCY_CAP=3/P7D)'
     }
   });
 
+  it('sends other customers’ messages while some are held by another transaction', async () => {
+    const held = await Promise.all([1, 2].map((i) => d.customer(`held${i}`)));
+    const others = await Promise.all([1, 2, 3, 4].map((i) => d.customer(`free${i}`)));
+    // Another writer (an ingestion batch writing orders, say) holds two customers' rows: as
+    // many as a worker runs batches of capped claims at once.
+    const runner = d.t.db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query('SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) FOR NO KEY UPDATE', [
+        held.map((c) => c.id),
+      ]);
+      const ids = await d.schedule(...[...held, ...others].map((c) => offer(c.id)));
+      const [waiting, going] = [ids.slice(0, 2), ids.slice(2)];
+      await Promise.all(going.map((id) => d.waitForStatus(id, 'sent', 5_000)));
+      // Their claims were handed back, then wait for the locks: not taken meanwhile.
+      for (const id of waiting) expect((await d.row(id)).status).toBe('scheduled');
+      await runner.commitTransaction();
+      await Promise.all(waiting.map((id) => d.waitForStatus(id, 'sent')));
+      for (const c of held) expect(d.sink.to(c.email)).toHaveLength(1);
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   it('cancels a message that would expire before the cap lets it go (expired)', async () => {
     const exp = await d.customer('exp');
     const ids = await d.schedule(offer(exp.id), offer(exp.id), offer(exp.id));

@@ -100,21 +100,40 @@ export function readManyForDelivery(
 }
 
 /**
- * Locks the customers of these messages' marketing ones (FOR NO KEY UPDATE, in id order):
- * a customer's capped deliveries take turns, so the cap is counted and claimed atomically.
+ * Locks the customers of these messages' marketing ones (FOR NO KEY UPDATE, in id order), so
+ * a customer's capped deliveries take turns and the cap is counted and claimed atomically.
  * Read the facts after this, in the same transaction: that read then sees every claim that
  * committed before ours.
+ *
+ * The customers of `waitFor` are waited for; the others are locked only if no other
+ * transaction holds them (SKIP LOCKED), and their messages are handed back: an ingestion
+ * batch holds hundreds of customers while it writes their orders, and a batch of claims that
+ * queued behind it would hold up every claim of its worker. Both in id order, and the second
+ * never waits, so the two cannot deadlock. Answers the customers locked.
  */
 export async function lockMarketingCustomers(
   q: Pick<EntityManager, 'query'>,
   ids: readonly string[],
-) {
-  await q.query(
-    `SELECT 1 FROM customers WHERE id IN (
-       SELECT customer_id FROM messages WHERE id = ANY($1::uuid[]) AND class = 'marketing')
-     ORDER BY id FOR NO KEY UPDATE`,
+  waitFor: readonly string[],
+): Promise<Set<string>> {
+  const customersOf = `SELECT customer_id FROM messages
+     WHERE id = ANY($1::uuid[]) AND class = 'marketing' AND customer_id IS NOT NULL`;
+  const locked = new Set<string>();
+  if (waitFor.length > 0) {
+    const rows = await q.query<{ id: string }[]>(
+      `SELECT id::text AS id FROM customers WHERE id IN (${customersOf})
+        ORDER BY id FOR NO KEY UPDATE`,
+      [waitFor],
+    );
+    for (const row of rows) locked.add(row.id);
+  }
+  const rows = await q.query<{ id: string }[]>(
+    `SELECT id::text AS id FROM customers WHERE id IN (${customersOf})
+      ORDER BY id FOR NO KEY UPDATE SKIP LOCKED`,
     [ids],
   );
+  for (const row of rows) locked.add(row.id);
+  return locked;
 }
 
 /** The address the message goes to: an explicit recipient, else the customer's email. */
