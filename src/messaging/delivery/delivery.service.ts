@@ -181,8 +181,10 @@ export class DeliveryService {
    * the sends taken in one statement. One marketing message per customer per batch
    * (`oneMessagePerCustomer`): the others are handed back and join the next batch, which
    * reads what this one took. A message whose customer another transaction holds is handed
-   * back too, and tried again after a pause (after three such turns, its batch waits). Before, each capped claim was a transaction of its own: 469
-   * msg/s in the delivery benchmark under the default cap, against 1,070-1,108 now.
+   * back too, and tried again after a pause (after three such turns, its batch waits).
+   *
+   * Before, each capped claim was a transaction of its own: 469 msg/s in the delivery
+   * benchmark under the default cap, against 1,070-1,108 batched (the same host and hour).
    */
   private async claimCappedBatch(
     em: EntityManager,
