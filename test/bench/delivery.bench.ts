@@ -40,8 +40,9 @@ const SETTINGS = {
  * Worker processes in the pipeline: one per core, as README "Scaling workers out" deploys
  * them (BENCH_DELIVERY_WORKERS changes it). A worker's event loop renders and sends on one
  * core: alone it was 97 % of its core with the machine 81 % busy (900 msg/s); with two, the
- * machine was busy and the pipeline sent 1,093 msg/s. The ceiling is Nodemailer's pool as a
- * program would use it, from one process.
+ * machine was busy and the pipeline sent 1,093 msg/s. On a slower host later, one and two
+ * both sent 912 msg/s (two cost 1.33 ms of worker CPU a message, one 1.07 ms). The ceiling
+ * is Nodemailer's pool as a program would use it, from one process.
  */
 const WORKERS = Number(process.env.BENCH_DELIVERY_WORKERS ?? availableParallelism());
 
