@@ -6,7 +6,9 @@ import { DataSource, EntityManager, QueryFailedError, type QueryRunner } from 't
  *
  * Why: the delivery worker runs three large statements (read with every fact, take for
  * sending, record sent) for every ten or so messages. Named, Postgres CPU per sent message
- * fell from 0.33-0.38 ms to 0.28 ms (`BENCH_SECTIONS=delivery npm run bench`).
+ * fell from 0.33-0.38 ms to 0.28 ms (`BENCH_SECTIONS=delivery npm run bench`). The event
+ * evaluator's seven statements of a wave, named the same way, changed nothing measurable
+ * (Postgres 66-67 % of a core in `rules-events` either way), so they stay unnamed.
  *
  * Still planned for their values every time: the connections run with
  * `plan_cache_mode=force_custom_plan` (data-source-options.ts). With Postgres's default, a
