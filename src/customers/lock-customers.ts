@@ -31,3 +31,17 @@ export async function lockFreeCustomers(
   );
   return new Set(rows.map((r) => r.id));
 }
+
+/**
+ * How a batch treats a customer another transaction holds (the event evaluator, the capped
+ * delivery claims): it hands the customer's work back, to be tried again after
+ * `HELD_CUSTOMER_PAUSE_MS`, and only after `HELD_TURNS_BEFORE_WAITING` such turns does a
+ * batch wait for the lock. An ingestion batch holds its customers for a few tens of
+ * milliseconds.
+ */
+export const HELD_TURNS_BEFORE_WAITING = 3;
+const HELD_CUSTOMER_PAUSE_MS = 20;
+
+/** The pause before work handed back for a held customer is tried again. */
+export const pauseForHeldCustomer = () =>
+  new Promise<void>((resolve) => setTimeout(resolve, HELD_CUSTOMER_PAUSE_MS));

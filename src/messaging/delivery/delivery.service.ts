@@ -17,6 +17,7 @@ import {
   OutgoingMail,
   TransportError,
 } from '../transport/mail-transport';
+import { HELD_TURNS_BEFORE_WAITING, pauseForHeldCustomer } from '../../customers/lock-customers';
 import { withTransaction } from '../../database/transaction';
 import { decideClaim, DecidedClaim, oneMessagePerCustomer } from './claim-decision';
 import {
@@ -59,14 +60,6 @@ interface CappedClaim {
   id: string;
   waitForLock: boolean;
 }
-
-/**
- * Turns a capped claim whose customer another transaction holds is handed back before its
- * batch waits for the lock; each after a short pause (an ingestion batch holds its customers
- * for a few tens of milliseconds).
- */
-const SKIPS_BEFORE_WAITING = 3;
-const HELD_PAUSE_MS = 20;
 
 /** Counts a metric now, or once the transaction that made the decision has committed. */
 type Count = (inc: () => void) => void;
@@ -156,11 +149,11 @@ export class DeliveryService {
       for (let held = 0; ;) {
         const claim = await this.claimCapped({
           id: messageId,
-          waitForLock: held >= SKIPS_BEFORE_WAITING,
+          waitForLock: held >= HELD_TURNS_BEFORE_WAITING,
         });
         if (claim === HELD) {
           held += 1;
-          await new Promise((resolve) => setTimeout(resolve, HELD_PAUSE_MS));
+          await pauseForHeldCustomer();
         } else if (claim !== AGAIN) return claim;
       }
     }

@@ -4,7 +4,12 @@ import { CustomerValueService, refreshesValue } from '../../analytics/value/cust
 import { Clock } from '../../common/clock';
 import { statementBatcher } from '../../common/batching/statement-batcher';
 import type { ScheduledMessage } from '../../messaging/messages/message-request';
-import { lockCustomers, lockFreeCustomers } from '../../customers/lock-customers';
+import {
+  HELD_TURNS_BEFORE_WAITING,
+  lockCustomers,
+  lockFreeCustomers,
+  pauseForHeldCustomer,
+} from '../../customers/lock-customers';
 import { MessagesService } from '../../messaging/messages/messages.service';
 import { GoalTracker } from '../goals/goal-tracker';
 import { RuleCache } from '../rule-cache';
@@ -69,15 +74,6 @@ interface Again {
 
 type Outcome = EvaluationResult | Again;
 
-/**
- * Turns an event whose customer another transaction holds is handed back before its batch
- * waits for the lock; each turn after a short pause (an ingestion batch holds its customers
- * for a few tens of milliseconds).
- */
-const SKIPS_BEFORE_WAITING = 3;
-const HELD_PAUSE_MS = 20;
-const pause = () => new Promise<void>((resolve) => setTimeout(resolve, HELD_PAUSE_MS));
-
 /** Most events concern no rule: they are only marked as seen, with no transaction. */
 const needsTransaction = (p: Interest) =>
   p.hooks.length > 0 || p.refreshes || p.goalRules.length > 0 || p.rules.length > 0;
@@ -133,13 +129,14 @@ export class EventEvaluator {
    * Evaluates the event in the next batch. A batch that cannot take the event's customer (its
    * other batch in flight has them, or another transaction holds their row) hands it back,
    * and it joins a later batch: the batch does not stop to wait, so the two batches in
-   * flight keep going. After `SKIPS_BEFORE_WAITING` such turns its batch waits for the lock.
+   * flight keep going. After `HELD_TURNS_BEFORE_WAITING` such turns its batch waits for the
+   * lock.
    */
   async evaluate(eventId: string): Promise<EvaluationResult> {
     for (let skipped = 0; ;) {
       const outcome = await this.batched({
         eventId,
-        waitForLock: skipped >= SKIPS_BEFORE_WAITING,
+        waitForLock: skipped >= HELD_TURNS_BEFORE_WAITING,
       });
       if (!('again' in outcome)) return outcome;
       if (outcome.heldElsewhere) skipped += 1;
@@ -250,7 +247,8 @@ export class EventEvaluator {
       // Its customer is in this process's other batch: after that one, with fresh facts.
       if (deferred.has(id)) return { again: true, heldElsewhere: false, after: turn.whenFree };
       // Another transaction (an ingestion batch writing orders) holds the customer.
-      if (heldElsewhere.has(id)) return { again: true, heldElsewhere: true, after: pause() };
+      if (heldElsewhere.has(id))
+        return { again: true, heldElsewhere: true, after: pauseForHeldCustomer() };
       const plan = plans.get(id);
       return plan
         ? { ...plan.result, batch: made }
