@@ -27,7 +27,8 @@ export class SmtpTransport implements MailTransport {
       // Composed here in one pass and handed over as is (see composeMime): the same bytes
       // Nodemailer would build, for less than half the CPU.
       const { raw, envelope, messageId } = await composeMime(nodemailerMessage(mail));
-      const info = await this.transporter.sendMail({ envelope, raw });
+      // With its Message-ID given, Nodemailer does not draw a random one for a raw message.
+      const info = await this.transporter.sendMail({ envelope, raw, messageId });
       const rejected = (info as { rejected?: unknown[] }).rejected ?? [];
       if (rejected.length > 0) {
         throw new TransportError(
