@@ -84,8 +84,6 @@ async function schedulePhase(ctx: BenchContext, sendAt: Date, problems: string[]
       BENCH_TAG: TAG,
       BENCH_SEND_AT: sendAt.toISOString(),
       DELIVER_JOB_HORIZON_MS: String(SETTINGS.jobHorizonMs),
-      // It stands in for the service, so BENCH_ENV_<NAME> reaches it as it reaches services.
-      ...ctx.serviceOverrides,
     },
   });
   const ready = await script.waitFor<{ warmup: ScheduleRun }>('ready', 90_000);
