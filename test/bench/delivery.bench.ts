@@ -59,6 +59,13 @@ const TUNED = {
 
 const TARGETS = { ratio: { op: '>=', value: 0.8 } } as const;
 
+/**
+ * Timed runs of the ceiling; the fastest counts. With the same code the raw sender's CPU per
+ * message was 0.68-0.69 ms in some runs and 0.92-0.94 ms in others (1,495-1,523 against
+ * 1,097-1,121 msg/s): one slow run made the ratio 0.82, a pass the pipeline had not earned.
+ */
+const RAW_RUNS = 2;
+
 const MAIL_DOMAIN = 'bench.invalid';
 const TAG = { warmup: 'bd-warm', timed: 'bd-timed' };
 
@@ -129,32 +136,35 @@ async function rawPhase(
     const count = SETTINGS.messages;
     ctx.log(
       `raw Nodemailer pool: ${formatNumber(count)} messages, ${tuning.poolSize} connections, ` +
-        `${tuning.concurrency} sendMail calls in flight (after ${formatNumber(SETTINGS.warmup)} warm-up)…`,
+        `${tuning.concurrency} sendMail calls in flight (after ${formatNumber(SETTINGS.warmup)} warm-up), ` +
+        `${RAW_RUNS} times; the fastest is the ceiling…`,
     );
-    const cpu = measureParties(undefined, { sink: sink.pid });
-    const result = await rawSend(
-      transport,
-      build,
-      { from: SETTINGS.warmup, to: SETTINGS.warmup + count },
-      tuning.concurrency,
-    );
-    const usage = cpu();
-    const stats = await sink.stats();
-    if (result.errors > 0) {
-      problems.push(`raw: ${result.errors} send error(s): ${result.firstError}`);
+    let best: RawPhase | undefined;
+    for (let run = 0; run < RAW_RUNS; run++) {
+      const from = SETTINGS.warmup + run * count;
+      const cpu = measureParties(undefined, { sink: sink.pid });
+      const result = await rawSend(transport, build, { from, to: from + count }, tuning.concurrency);
+      const usage = cpu();
+      const stats = await sink.stats();
+      if (result.errors > 0) {
+        problems.push(`raw: ${result.errors} send error(s): ${result.firstError}`);
+      }
+      checkSink('raw', stats, count, problems);
+      const sentIds = Array.from({ length: count }, (_, i) => messageId(from + i));
+      checkIds('raw', sentIds, await sink.ids(), problems);
+      await sink.reset();
+      const perSec = perSecond(result.sent, result.wallMs);
+      ctx.log(
+        `raw run ${run + 1}: ${formatNumber(result.sent)} sent in ${formatNumber(result.wallMs / 1000, 2)} s → ` +
+          `${formatNumber(perSec)} messages/s; ${formatNumber(stats.bytes / Math.max(1, stats.accepted) / 1024, 1)} KiB ` +
+          `per message; ${describeSmtp(stats, result.wallMs)}`,
+      );
+      ctx.log(`raw run ${run + 1} CPU: ${describeParties(usage, { generator: 'bench process (sender)' })}`);
+      if (!best || perSec > best.perSec) {
+        best = { sent: result.sent, wallMs: result.wallMs, perSec, sink: stats, cpu: usage };
+      }
     }
-    checkSink('raw', stats, count, problems);
-    const sentIds = Array.from({ length: count }, (_, i) => messageId(SETTINGS.warmup + i));
-    checkIds('raw', sentIds, await sink.ids(), problems);
-    await sink.reset();
-    const perSec = perSecond(result.sent, result.wallMs);
-    ctx.log(
-      `raw: ${formatNumber(result.sent)} sent in ${formatNumber(result.wallMs / 1000, 2)} s → ` +
-        `${formatNumber(perSec)} messages/s; ${formatNumber(stats.bytes / Math.max(1, stats.accepted) / 1024, 1)} KiB ` +
-        `per message; ${describeSmtp(stats, result.wallMs)}`,
-    );
-    ctx.log(`raw CPU: ${describeParties(usage, { generator: 'bench process (sender)' })}`);
-    return { sent: result.sent, wallMs: result.wallMs, perSec, sink: stats, cpu: usage };
+    return best!;
   } finally {
     transport.close();
   }
