@@ -143,7 +143,12 @@ async function rawPhase(
     for (let run = 0; run < RAW_RUNS; run++) {
       const from = SETTINGS.warmup + run * count;
       const cpu = measureParties(undefined, { sink: sink.pid });
-      const result = await rawSend(transport, build, { from, to: from + count }, tuning.concurrency);
+      const result = await rawSend(
+        transport,
+        build,
+        { from, to: from + count },
+        tuning.concurrency,
+      );
       const usage = cpu();
       const stats = await sink.stats();
       if (result.errors > 0) {
@@ -159,7 +164,9 @@ async function rawPhase(
           `${formatNumber(perSec)} messages/s; ${formatNumber(stats.bytes / Math.max(1, stats.accepted) / 1024, 1)} KiB ` +
           `per message; ${describeSmtp(stats, result.wallMs)}`,
       );
-      ctx.log(`raw run ${run + 1} CPU: ${describeParties(usage, { generator: 'bench process (sender)' })}`);
+      ctx.log(
+        `raw run ${run + 1} CPU: ${describeParties(usage, { generator: 'bench process (sender)' })}`,
+      );
       if (!best || perSec > best.perSec) {
         best = { sent: result.sent, wallMs: result.wallMs, perSec, sink: stats, cpu: usage };
       }

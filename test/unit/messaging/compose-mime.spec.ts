@@ -8,9 +8,9 @@ import { nodemailerMessage } from '../../../src/messaging/transport/message-head
 /** What Nodemailer itself builds from the same options, through its streams. */
 function nodemailerBuild(options: SendMailOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    new MailComposer(options).compile().build((error, message) =>
-      error ? reject(error) : resolve(message),
-    ),
+    new MailComposer(options)
+      .compile()
+      .build((error, message) => (error ? reject(error) : resolve(message))),
   );
 }
 
