@@ -102,7 +102,7 @@ describe('composeMime', () => {
     expect(ours).toBe(withoutBoundaries(await nodemailerBuild(options)));
   });
 
-  it('leaves what it does not assemble (an attachment, a part over 64 KB) to Nodemailer', async () => {
+  it('gives the bytes Nodemailer builds for what it does not assemble itself (an attachment, a part over 64 KB)', async () => {
     for (const options of [
       { ...mail(), attachments: [{ filename: 'a.txt', content: Buffer.from('x') }], date: DATE },
       { ...mail({ html: `<p>${'é '.repeat(40_000)}</p>` }), date: DATE },
