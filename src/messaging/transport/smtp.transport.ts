@@ -3,6 +3,7 @@ import { classifySmtpError } from './classify-smtp-error';
 import { composeMime } from './compose-mime';
 import { MailTransport, OutgoingMail, SendResult, TransportError } from './mail-transport';
 import { nodemailerMessage } from './message-headers';
+import { rememberHeaderKeys } from './remembered-header-keys';
 
 /** Pooled SMTP: a few long-lived connections shared by every send of the process. */
 export class SmtpTransport implements MailTransport {
@@ -10,6 +11,7 @@ export class SmtpTransport implements MailTransport {
   private readonly transporter: ReturnType<typeof createTransport>;
 
   constructor(url: string, poolSize: number) {
+    rememberHeaderKeys();
     this.transporter = createTransport({
       pool: true,
       url,
