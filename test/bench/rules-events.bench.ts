@@ -1,6 +1,12 @@
 import { createApiKey, requestJson } from './support/api-client';
 import { BENCH_RULES, markValuesComputed, NOTE_TEMPLATE } from './support/bench-rules';
-import { EventColumns, rawAddJobs, rawInsertEvents, Timed } from './support/ceilings';
+import {
+  EventColumns,
+  rawAddJobs,
+  rawInsertEvents,
+  rawTakeJobs,
+  Timed,
+} from './support/ceilings';
 import {
   benchCustomerId,
   BenchEvent,
@@ -43,6 +49,17 @@ const SETTINGS = {
   connections: 4,
   evaluateTimeoutSec: 600,
   ceilingConnections: 4,
+  /**
+   * Worker processes evaluating (BENCH_RULES_WORKERS). One: it kept 52–59 % of its core busy
+   * (it waits on Postgres between a batch's statements) and the machine 89–92 %, for
+   * 1,591–1,882 events/s. Two kept the machine 97–98 % busy for 1,873–2,056 events/s, with
+   * more CPU per event (0.91–1.00 ms against 0.85): their batches wait for each other's
+   * customers (3 sessions waiting on a lock, against 0.9), and the API's order writes wait
+   * for both (it accepted 2,000 events/s against 3,800).
+   */
+  workers: Number(process.env.BENCH_RULES_WORKERS ?? 1),
+  /** The service's EVALUATE_CONCURRENCY default: the raw worker ceiling takes jobs as it does. */
+  evaluateConcurrency: 512,
 };
 
 const TARGETS = { eventsPerSec: { op: '>=', value: 5_000 } } as const;
@@ -221,7 +238,18 @@ async function flowPhase(
   problems: string[],
 ): Promise<FlowPhase> {
   const api = await ctx.startService({ role: 'api', name: 'rules-events-api' });
-  const worker = await ctx.startService({ role: 'worker', name: 'rules-events-worker' });
+  const workers: RunningService[] = [];
+  for (let i = 1; i <= SETTINGS.workers; i++)
+    workers.push(
+      await ctx.startService({
+        role: 'worker',
+        name: i === 1 ? 'rules-events-worker' : `rules-events-worker-${i}`,
+      }),
+    );
+  const worker = workers[0];
+  const otherWorkers = Object.fromEntries(
+    workers.slice(1).map((w, i) => [`worker ${i + 2}`, w.pid]),
+  );
   const admin = ctx.adminApiKey;
   const ingest = await createApiKey(api.baseUrl, admin, 'bench ingest', 'ingest');
   await createRules(api, admin);
@@ -245,7 +273,7 @@ async function flowPhase(
   );
 
   const sampler = await sampleActivity(ctx.databaseUrl, 100);
-  const measure = measureParties(worker.pid, { api: api.pid });
+  const measure = measureParties(worker.pid, { api: api.pid, ...otherWorkers });
   const started = Date.now();
   let sent: Awaited<ReturnType<typeof sendBatches>>;
   let last: Date;
@@ -295,9 +323,9 @@ async function flowPhase(
       .map(([k, v]) => `${k} ${formatNumber(v)}`)
       .join(', ')}`,
   );
-  ctx.log(`CPU: ${describeParties(cpu, { service: 'worker' })}`);
+  ctx.log(`CPU: ${describeParties(cpu, { service: SETTINGS.workers > 1 ? 'worker 1' : 'worker' })}`);
   ctx.log(`Postgres sessions (average count): ${describeActivity(activity)}`);
-  await worker.stop();
+  for (const w of workers) await w.stop();
   await api.stop();
   return result;
 }
@@ -337,13 +365,36 @@ async function ceilingPhase(
       connections,
     ),
   );
-  return { insert, redis };
+  const take = await timed('raw BullMQ worker taking them, doing nothing', 'jobs', () =>
+    rawTakeJobs(ctx.redisUrl, ctx.queuePrefix, total, SETTINGS.evaluateConcurrency),
+  );
+  // What every event costs before any rule looks at it: its row, its job added and taken.
+  const floorMs = [insert, redis, take].reduce((sum, t) => sum + cpuMsPerTimed(t), 0);
+  ctx.log(
+    `CPU per event of those three alone (Postgres, Redis, this process, interrupts): ` +
+      `${formatNumber(floorMs, 3)} ms; ${formatNumber(machineBound(floorMs, insert.cpu.cores))} events/s ` +
+      `would keep every core busy with them`,
+  );
+  return { insert, redis, take, floorMs };
 }
+
+/** CPU ms per unit of a ceiling: every party it used (the bench process plays the service). */
+function cpuMsPerTimed(t: Timed): number {
+  const { seconds, postgresPercent, redisPercent, generatorPercent, irqPercent } = t.cpu;
+  const percent = (postgresPercent ?? 0) + (redisPercent ?? 0) + generatorPercent + (irqPercent ?? 0);
+  return ((percent / 100) * seconds * 1000) / t.count;
+}
+
+const machineBound = (msPerUnit: number, cores: number | null) =>
+  cores && msPerUnit > 0 ? (cores * 1000) / msPerUnit : null;
 
 function figuresOf(flow: FlowPhase, ceilings: Awaited<ReturnType<typeof ceilingPhase>>): Figure[] {
   const { usage, helpers } = flow.cpu;
   const cpuMs = cpuMsPerUnit(flow.cpu, flow.events, [
     usage.servicePercent,
+    ...Object.entries(helpers)
+      .filter(([name]) => name.startsWith('worker '))
+      .map(([, percent]) => percent),
     helpers.api,
     usage.postgresPercent,
     usage.redisPercent,
@@ -387,6 +438,25 @@ function figuresOf(flow: FlowPhase, ceilings: Awaited<ReturnType<typeof ceilingP
       label: 'raw BullMQ addBulk of evaluate jobs',
       value: ceilings.redis.perSec,
       unit: 'jobs/s',
+    },
+    {
+      key: 'rawTakeJobsPerSec',
+      label: 'raw BullMQ worker taking them, doing nothing',
+      value: ceilings.take.perSec,
+      unit: 'jobs/s',
+    },
+    {
+      key: 'rawFloorCpuPerEventMs',
+      label: 'CPU per event of the three raw steps alone',
+      value: ceilings.floorMs,
+      unit: 'ms',
+      digits: 3,
+    },
+    {
+      key: 'rawFloorMachineBoundPerSec',
+      label: `the most ${usage.cores ?? '?'} cores allow for those alone`,
+      value: machineBound(ceilings.floorMs, usage.cores),
+      unit: 'events/s',
     },
     {
       key: 'ratioToInsert',

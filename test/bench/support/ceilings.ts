@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import { evaluateJobId, QUEUES } from '../../../src/common/queue/queues';
 import { redisOptions } from '../../../src/common/redis/redis-options';
@@ -146,5 +146,45 @@ export async function rawAddJobs(
     return { count, ...timed };
   } finally {
     await queue.close();
+  }
+}
+
+/**
+ * A BullMQ worker in this process taking the jobs `rawAddJobs` left on its queue and doing
+ * nothing with them: what fetching and completing one job costs (two scripts in Redis, the
+ * worker's bookkeeping) before any work, at the service's evaluate concurrency.
+ */
+export async function rawTakeJobs(
+  redisUrl: string,
+  prefix: string,
+  expected: number,
+  concurrency: number,
+): Promise<Timed> {
+  let count = 0;
+  let lastError: Error | undefined;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const cpu = measureCpu();
+  const started = performance.now();
+  const worker = new Worker(
+    'bench-ceiling',
+    // The shape of an evaluation's answer, so Redis stores a like return value.
+    () => Promise.resolve({ seen: true, rules: 0, converted: 0, cancelled: 0 }),
+    { connection: redisOptions(redisUrl, 'worker'), prefix, concurrency },
+  );
+  worker.on('completed', () => {
+    if (++count === expected) finish();
+  });
+  worker.on('error', (error) => {
+    lastError = error;
+    finish();
+  });
+  try {
+    await finished;
+    const wallMs = performance.now() - started;
+    if (lastError) throw lastError;
+    return { count, wallMs, cpu: cpu() };
+  } finally {
+    await worker.close();
   }
 }
