@@ -1,12 +1,6 @@
 import { createApiKey, requestJson } from './support/api-client';
 import { BENCH_RULES, markValuesComputed, NOTE_TEMPLATE } from './support/bench-rules';
-import {
-  EventColumns,
-  rawAddJobs,
-  rawInsertEvents,
-  rawTakeJobs,
-  Timed,
-} from './support/ceilings';
+import { EventColumns, rawAddJobs, rawInsertEvents, rawTakeJobs, Timed } from './support/ceilings';
 import {
   benchCustomerId,
   BenchEvent,
@@ -323,7 +317,9 @@ async function flowPhase(
       .map(([k, v]) => `${k} ${formatNumber(v)}`)
       .join(', ')}`,
   );
-  ctx.log(`CPU: ${describeParties(cpu, { service: SETTINGS.workers > 1 ? 'worker 1' : 'worker' })}`);
+  ctx.log(
+    `CPU: ${describeParties(cpu, { service: SETTINGS.workers > 1 ? 'worker 1' : 'worker' })}`,
+  );
   ctx.log(`Postgres sessions (average count): ${describeActivity(activity)}`);
   for (const w of workers) await w.stop();
   await api.stop();
@@ -381,7 +377,8 @@ async function ceilingPhase(
 /** CPU ms per unit of a ceiling: every party it used (the bench process plays the service). */
 function cpuMsPerTimed(t: Timed): number {
   const { seconds, postgresPercent, redisPercent, generatorPercent, irqPercent } = t.cpu;
-  const percent = (postgresPercent ?? 0) + (redisPercent ?? 0) + generatorPercent + (irqPercent ?? 0);
+  const percent =
+    (postgresPercent ?? 0) + (redisPercent ?? 0) + generatorPercent + (irqPercent ?? 0);
   return ((percent / 100) * seconds * 1000) / t.count;
 }
 

@@ -402,9 +402,8 @@ describe('delivery: content, unsubscribe, consent, operations', () => {
       expect(everyonesSent).not.toContain(ids[2]);
     });
 
-    // Fails today: the cursor keeps created_at to the millisecond (Date#toISOString) while the
-    // column has microseconds, so `(created_at, id) < (cursor)` skips every row that shares the
-    // last row's millisecond — here all the rest. See the report (messages.controller.ts:118).
+    // Guards a fixed bug: a cursor that kept created_at to the millisecond (Date#toISOString)
+    // against a column with microseconds skipped every row sharing the last row's millisecond.
     it('pages with a cursor: limit=2 over 5 messages gives 3 pages, no overlap', async () => {
       const pages: string[][] = [];
       let cursor: string | null = null;

@@ -166,10 +166,10 @@ describe('delivery: a provider rate limit slows the queue without using up attem
     LIMITED * RATE_LIMIT_PAUSE_MS + 30_000,
   );
 
-  // Fails today: with SEND_RATE_PER_SECOND=0 no worker has a `limiter`, and BullMQ honours the
-  // key `worker.rateLimit()` sets only when one is configured (moveToActive reads
-  // opts.limiter.max); the pause is then local to one worker, and even there a fetch already
-  // in flight ignores it. The other message goes ~200 ms after the 421. See the report.
+  // Guards a fixed bug: BullMQ honours the pause `worker.rateLimit()` sets only on a worker
+  // configured with a `limiter` (moveToActive reads opts.limiter.max). Without one, as with
+  // SEND_RATE_PER_SECOND=0, the pause was local to one worker and the other message went
+  // ~200 ms after the 421.
   it(
     'pauses the whole queue, across workers: a message due right after a 421 waits',
     async () => {

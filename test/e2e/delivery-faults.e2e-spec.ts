@@ -21,10 +21,8 @@ describeWithRedisBinary('delivery: Redis flushed while the engine keeps running'
     await redis.down();
   });
 
-  // Fails today: every reconciler pass throws before it re-queues anything. releaseStuck reads
-  // `em.query('UPDATE … RETURNING id, send_at')` as rows, but TypeORM answers an UPDATE with
-  // [rows, rowCount]; even with nothing stuck, the history insert gets two null ids and the
-  // pass rolls back (delivery-reconciler.ts:64-80). See the report.
+  // Guards a fixed bug: TypeORM answers `UPDATE … RETURNING` with [rows, rowCount], and the
+  // reconciler once read that pair as rows, so every pass rolled back before re-queueing.
   it('delivers all 200 messages whose delayed jobs were flushed, each exactly once', async () => {
     const customers = await Promise.all(
       Array.from({ length: 20 }, (_, i) => d.customer(`flush${i}`)),

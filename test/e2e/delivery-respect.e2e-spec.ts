@@ -227,9 +227,8 @@ describe('delivery: an open support case holds marketing', () => {
     ]);
   });
 
-  // Fails today: releaseHeldForCase reads `em.query('UPDATE … RETURNING id')` as rows, but
-  // TypeORM answers an UPDATE with [rows, rowCount], so the history insert gets null ids and
-  // the whole release rolls back (messages.service.ts:49-58). See the report.
+  // Guards a fixed bug: TypeORM answers `UPDATE … RETURNING` with [rows, rowCount], and the
+  // release once read that pair as rows, so its history insert got null ids and rolled back.
   it('sends the held message once the case is resolved and released', async () => {
     const cas = await openCase('resolved');
     const [held] = await d.schedule(offer(cas.id));
