@@ -14,6 +14,19 @@ const earliestWins = (at: string, column: string) =>
         THEN EXCLUDED.${column} ELSE orders.${column} END`;
 
 /**
+ * SQL: an order's status from its lifecycle times, the latest step that happened winning;
+ * `at(column)` gives the time each step has after the write. In the upsert itself, so each
+ * order is written once: a second UPDATE for the status took 5 % of Postgres's statement time
+ * in the rules-events benchmark.
+ */
+const statusOf = (at: (column: string) => string) => `CASE
+        WHEN ${at('returned_at')} IS NOT NULL THEN 'returned'
+        WHEN ${at('cancelled_at')} IS NOT NULL THEN 'cancelled'
+        WHEN ${at('delivered_at')} IS NOT NULL THEN 'delivered'
+        WHEN ${at('placed_at')} IS NOT NULL THEN 'placed'
+        ELSE 'pending' END`;
+
+/**
  * Writes order patches and recomputes the touched customers' statistics, inside the
  * caller's transaction.
  *
@@ -33,10 +46,14 @@ export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]
   const orders: { id: string; external_id: string; customer_id: string; placed_at: Date | null }[] =
     await em.query(
       `INSERT INTO orders (external_id, customer_id, total, currency, coupon_code, placed_at,
-                         delivered_at, cancelled_at, cancel_reason, returned_at, return_reason)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::numeric[], $4::char(3)[], $5::text[],
-                          $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[],
-                          $10::timestamptz[], $11::text[])
+                         delivered_at, cancelled_at, cancel_reason, returned_at, return_reason,
+                         status)
+     SELECT t.*, ${statusOf((at) => `t.${at}`)}
+       FROM unnest($1::text[], $2::bigint[], $3::numeric[], $4::char(3)[], $5::text[],
+                   $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[],
+                   $10::timestamptz[], $11::text[])
+            AS t(external_id, customer_id, total, currency, coupon_code, placed_at,
+                 delivered_at, cancelled_at, cancel_reason, returned_at, return_reason)
      ON CONFLICT (external_id) DO UPDATE SET
        total = ${earliestWins('placed_at', 'total')},
        currency = ${earliestWins('placed_at', 'currency')},
@@ -47,6 +64,7 @@ export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]
        delivered_at = LEAST(orders.delivered_at, EXCLUDED.delivered_at),
        cancelled_at = LEAST(orders.cancelled_at, EXCLUDED.cancelled_at),
        returned_at = LEAST(orders.returned_at, EXCLUDED.returned_at),
+       status = ${statusOf((at) => `LEAST(orders.${at}, EXCLUDED.${at})`)},
        updated_at = now()
      RETURNING id, external_id, customer_id, placed_at`,
       [
@@ -63,18 +81,6 @@ export async function applyOrderPatches(em: EntityManager, patches: OrderPatch[]
         col('returnReason'),
       ],
     );
-  const orderIds = orders.map((o) => o.id);
-  await em.query(
-    `UPDATE orders SET status = CASE
-        WHEN returned_at IS NOT NULL THEN 'returned'
-        WHEN cancelled_at IS NOT NULL THEN 'cancelled'
-        WHEN delivered_at IS NOT NULL THEN 'delivered'
-        WHEN placed_at IS NOT NULL THEN 'placed'
-        ELSE 'pending' END
-      WHERE id = ANY($1::bigint[])`,
-    [orderIds],
-  );
-
   const idByExternal = new Map(orders.map((o) => [o.external_id, o.id]));
   // The earliest `order.placed` fixes the lines, whatever the arrival order: a patch whose
   // placing time is the order's (earliest) one after the upsert brings the lines that stand.
