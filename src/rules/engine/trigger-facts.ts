@@ -45,6 +45,12 @@ type Row = CustomerRow & {
 /**
  * One round trip for the event, its customer and account, and the order its
  * `properties.orderId` names (with item names from the catalogue).
+ *
+ * Each of those is one row found by its key, so they are joined as LATERAL … LIMIT 1: a
+ * probe of the key's index per event, whatever the tables' sizes. As plain joins, Postgres
+ * chose to hash the whole customers and orders tables for a batch of 150 events while they
+ * held 10,000 and 18,000 rows (the rules-events benchmark): 19–21 ms a batch, against 5.7–6.0
+ * ms with the probes.
  */
 export async function loadEventTrigger(
   q: Pick<EntityManager, 'query'>,
@@ -70,9 +76,12 @@ export async function loadEventTriggers(
                FROM order_items i LEFT JOIN products p ON p.sku = i.sku
               WHERE i.order_id = o.id) AS o_items
        FROM events e
-       JOIN customers c ON c.id = e.customer_id
-       LEFT JOIN accounts a ON a.id = c.account_id
-       LEFT JOIN orders o ON o.external_id = e.properties->>'orderId' AND o.customer_id = e.customer_id
+       CROSS JOIN LATERAL (SELECT * FROM customers c WHERE c.id = e.customer_id LIMIT 1) c
+       LEFT JOIN LATERAL (SELECT * FROM accounts a WHERE a.id = c.account_id LIMIT 1) a ON true
+       LEFT JOIN LATERAL (
+         SELECT * FROM orders o
+          WHERE o.external_id = e.properties->>'orderId' AND o.customer_id = e.customer_id LIMIT 1
+       ) o ON true
       WHERE e.id = ANY($1::text[])`,
     [eventIds],
   );
