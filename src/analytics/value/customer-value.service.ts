@@ -12,6 +12,12 @@ import type { ValueSettings } from './value-settings';
 
 /** Transaction advisory lock taken to compute the first boundaries, so concurrent refreshes compute them once. */
 const BOOTSTRAP_LOCK = 727_502;
+/**
+ * How long boundaries found present are taken as present without asking again. They are
+ * only ever added, so this only delays noticing that the latest are of an empty cohort (every
+ * customer erased); asking every time was a round trip per evaluation wave.
+ */
+const THRESHOLDS_SEEN_MS = 60_000;
 
 export interface RefreshedValue {
   id: string;
@@ -32,6 +38,8 @@ export const refreshesValue = (type: string) => isOrderEvent(type) || type === '
 export class CustomerValueService {
   readonly settings: ValueSettings;
   private readonly workMem: string;
+  /** When boundaries of a cohort with customers were last seen (`ensureThresholds`). */
+  private thresholdsSeenAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly db: DataSource,
@@ -47,14 +55,19 @@ export class CustomerValueService {
    * Recomputes these customers' figures, scores, segment and tier in the caller's
    * transaction, against the boundaries of the last computation for everyone. With no
    * boundaries yet (a new install before its first nightly run), computes them first.
+   * `locked`: the caller's transaction holds these customers' row locks already.
    */
-  async refresh(em: EntityManager, customerIds: string[]): Promise<RefreshedValue[]> {
+  async refresh(
+    em: EntityManager,
+    customerIds: string[],
+    { locked = false } = {},
+  ): Promise<RefreshedValue[]> {
     const ids = [...new Set(customerIds)].sort((a, b) => Number(BigInt(a) - BigInt(b)));
     if (ids.length === 0) return [];
     const now = this.clock.now();
     await this.ensureThresholds(em, ids, now);
     // Several customers are locked in id order, as every other writer of customers does.
-    if (ids.length > 1) await lockCustomers(em, ids);
+    if (ids.length > 1 && !locked) await lockCustomers(em, ids);
     return em.query<RefreshedValue[]>(REFRESH_SQL, [...valueParams(now, this.settings), ids]);
   }
 
@@ -67,9 +80,11 @@ export class CustomerValueService {
   async refreshOnEvents(em: EntityManager, triggers: EventTrigger[]): Promise<void> {
     const refreshing = triggers.filter((t) => refreshesValue(t.event.type));
     if (refreshing.length === 0) return;
+    // The evaluator locked its batch's customers before its first wave.
     const rows = await this.refresh(
       em,
       refreshing.map((t) => t.customer.id),
+      { locked: true },
     );
     const byCustomer = new Map(rows.map((row) => [String(row.id), row]));
     for (const trigger of refreshing) {
@@ -105,12 +120,16 @@ export class CustomerValueService {
   }
 
   private async ensureThresholds(em: EntityManager, ids: string[], now: Date) {
+    if (performance.now() - this.thresholdsSeenAt < THRESHOLDS_SEEN_MS) return;
     const missing = async () => {
       const [latest] = await em.query<{ customers: number }[]>(
         'SELECT customers FROM value_thresholds ORDER BY id DESC LIMIT 1',
       );
       if (!latest) return true;
-      if (latest.customers > 0) return false;
+      if (latest.customers > 0) {
+        this.thresholdsSeenAt = performance.now();
+        return false;
+      }
       // Boundaries of an empty cohort score nobody; worth computing again once someone has ordered.
       const [buyer] = await em.query<unknown[]>(
         'SELECT 1 FROM customers WHERE id = ANY($1::bigint[]) AND orders_count > 0 LIMIT 1',
