@@ -46,7 +46,14 @@ describe('reinforcing promotions', () => {
   const until = <T>(check: () => Promise<T | null>, timeoutMs?: number) =>
     d.t.waitFor(check, timeoutMs) as Promise<T>;
 
-  const createRule = async (event: string, validFor: string) => {
+  const createRule = async (
+    event: string,
+    validFor: string,
+    promotion: { codePrefix: string; discountPercent: number } = {
+      codePrefix: 'BACK15',
+      discountPercent: 15,
+    },
+  ) => {
     const res = await d.t.http
       .post('/v1/rules')
       .set('Authorization', `Bearer ${marketer}`)
@@ -58,7 +65,7 @@ describe('reinforcing promotions', () => {
         action: {
           type: 'email',
           template: 'reinforcing-promotions.promotion',
-          promotion: { codePrefix: 'BACK15', discountPercent: 15, validFor },
+          promotion: { ...promotion, validFor },
         },
         reentry: 'always',
         status: 'active',
@@ -251,6 +258,40 @@ describe('reinforcing promotions', () => {
     });
   });
 
+  it('gives each rule one event enters its own code, prefix, discount and validity', async () => {
+    // The rules' codes are made together, in one statement for the evaluation wave.
+    const [short, long] = [
+      await createRule('custom.double', 'P7D', { codePrefix: 'WEEK', discountPercent: 10 }),
+      await createRule('custom.double', 'P30D', { codePrefix: 'MONTH', discountPercent: 30 }),
+    ];
+    const c = await d.customer('double');
+    await evaluated(await send(c.externalId, 'custom.double'));
+    const rows = await d.t.db.query<
+      {
+        rule_id: string;
+        send_at: Date;
+        expires_at: Date;
+        context: { promotion: { code: string; discountPercent: number } };
+      }[]
+    >('SELECT rule_id, send_at, expires_at, context FROM messages WHERE customer_id = $1', [c.id]);
+    const byRule = new Map(rows.map((m) => [m.rule_id, m]));
+    const days = (m: { send_at: Date; expires_at: Date }) =>
+      (m.expires_at.getTime() - m.send_at.getTime()) / (24 * 3600_000);
+    expect(byRule.get(short)?.context.promotion).toMatchObject({ discountPercent: 10 });
+    expect(byRule.get(short)?.context.promotion.code).toMatch(/^WEEK-/);
+    expect(days(byRule.get(short)!)).toBe(7);
+    expect(byRule.get(long)?.context.promotion).toMatchObject({ discountPercent: 30 });
+    expect(byRule.get(long)?.context.promotion.code).toMatch(/^MONTH-/);
+    expect(days(byRule.get(long)!)).toBe(30);
+    const stored = await promotions(`customerId=${c.externalId}`);
+    expect(stored.map((p) => [p.ruleId, p.code]).sort()).toEqual(
+      [
+        [short, byRule.get(short)!.context.promotion.code],
+        [long, byRule.get(long)!.context.promotion.code],
+      ].sort(),
+    );
+  });
+
   it('records an order placed after the code expired as invalid (expired), not a conversion', async () => {
     const ruleId = await createRule('custom.flash', 'PT1H');
     const jo = await customerWithCode('jo', 'custom.flash');
@@ -359,6 +400,7 @@ describe('reinforcing promotions', () => {
   describe('issuing codes in the database', () => {
     const request = (dedupeKey: string) => ({
       dedupeKey,
+      codePrefix: 'T',
       customerId: '1',
       ruleId: randomUUID(),
       discountPercent: 10,
@@ -367,7 +409,7 @@ describe('reinforcing promotions', () => {
 
     it('retries only the entries whose code was taken, and gives a retried entry its first code', async () => {
       const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
-      const first = await d.t.db.transaction((em) => issuePromotions(em, 'T', [request(a)]));
+      const first = await d.t.db.transaction((em) => issuePromotions(em, [request(a)]));
       const taken = first[0].code;
       const asked: number[] = [];
       let call = 0;
@@ -381,7 +423,7 @@ describe('reinforcing promotions', () => {
           : [`${prefix}-BBBBBBBB`];
       };
       const issued = await d.t.db.transaction((em) =>
-        issuePromotions(em, 'T', [request(a), request(b), request(c)], makeCodes),
+        issuePromotions(em, [request(a), request(b), request(c)], makeCodes),
       );
       expect(asked).toEqual([3, 1]);
       expect(issued.map((p) => p.code)).toEqual([taken, 'T-BBBBBBBB', 'T-DDDDDDDD']);

@@ -7,6 +7,8 @@ import { generateCodes } from './promotion-code';
 /** One code to make: for the entry (message) with this dedupe key. */
 export interface PromotionRequest {
   dedupeKey: string;
+  /** The rule's `codePrefix`: requests of several rules go in one statement. */
+  codePrefix: string;
   customerId: string;
   ruleId: string;
   discountPercent: number;
@@ -39,7 +41,6 @@ interface Row {
  */
 export async function issuePromotions(
   em: EntityManager,
-  codePrefix: string,
   requests: readonly PromotionRequest[],
   makeCodes: (prefix: string, count: number) => string[] = generateCodes,
 ): Promise<IssuedPromotion[]> {
@@ -55,7 +56,7 @@ export async function issuePromotions(
     );
   let pending = [...new Map(requests.map((r) => [r.dedupeKey, r])).values()];
   for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
-    const codes = makeCodes(codePrefix, pending.length);
+    const codes = codesFor(pending, makeCodes);
     // Time-ordered ids (uuidV7): a run's codes go to the right edge of the primary key. Made
     // here, so a plain insert that succeeded stored every row as sent and returns nothing.
     const ids = pending.map(() => uuidV7());
@@ -105,4 +106,23 @@ export async function issuePromotions(
     );
   }
   return requests.map((r) => issued.get(r.dedupeKey)!);
+}
+
+/** New codes for these requests, in their order: one `makeCodes` call per prefix. */
+function codesFor(
+  requests: readonly PromotionRequest[],
+  makeCodes: (prefix: string, count: number) => string[],
+): string[] {
+  const positions = new Map<string, number[]>();
+  requests.forEach((r, i) => {
+    const list = positions.get(r.codePrefix) ?? [];
+    list.push(i);
+    positions.set(r.codePrefix, list);
+  });
+  const codes: string[] = new Array<string>(requests.length);
+  for (const [prefix, at] of positions) {
+    const made = makeCodes(prefix, at.length);
+    at.forEach((position, k) => (codes[position] = made[k]));
+  }
+  return codes;
 }

@@ -8,7 +8,7 @@ import type {
   EntryOrder,
   Prepared,
 } from '../../rules/engine/entry';
-import type { MixModule } from '../../rules/engine/mix-module';
+import type { MixModule, PrepareGroup } from '../../rules/engine/mix-module';
 import { MixModuleRegistry } from '../../rules/engine/mix-module-registry';
 import { addDuration, requireDuration, zoneOrUtc } from '../../rules/eligibility';
 import type { EmailAction, TaskAction } from '../../rules/rule.schema';
@@ -48,32 +48,40 @@ export class ReinforcingPromotionsMixModule implements MixModule, OnModuleInit {
    * message deferred past it by the cap or quiet hours is cancelled, not sent uselessly).
    */
   async prepare(em: EntityManager, entries: Entry[], action: EmailAction): Promise<Prepared[]> {
-    if (entries.length === 0) return [];
-    const promotion = action.promotion;
-    if (!promotion) throw new Error('a reinforcing-promotions rule without action.promotion');
-    const validFor = requireDuration(promotion.validFor, 'action.promotion.validFor');
-    const issued = await issuePromotions(
-      em,
-      promotion.codePrefix,
-      entries.map((entry) => ({
+    const [prepared] = await this.prepareMany(em, [{ entries, action }]);
+    return prepared;
+  }
+
+  /** Every rule's codes in one `issuePromotions`: a wave entering four promotion rules made four. */
+  async prepareMany(em: EntityManager, groups: PrepareGroup[]): Promise<Prepared[][]> {
+    const requests = groups.flatMap(({ entries, action }) => {
+      const promotion = action.promotion;
+      if (!promotion) throw new Error('a reinforcing-promotions rule without action.promotion');
+      const validFor = requireDuration(promotion.validFor, 'action.promotion.validFor');
+      return entries.map((entry) => ({
         dedupeKey: entry.dedupeKey,
+        codePrefix: promotion.codePrefix,
         customerId: entry.customer.id,
         ruleId: entry.rule.id,
         discountPercent: promotion.discountPercent,
         // Days and weeks count on the customer's wall clock, like every rule duration.
         expiresAt: addDuration(entry.sendAt, validFor, zoneOrUtc(entry.customer.timezone)),
+      }));
+    });
+    const issued = requests.length > 0 ? await issuePromotions(em, requests) : [];
+    let next = 0;
+    return groups.map(({ entries }) =>
+      issued.slice(next, (next += entries.length)).map((p) => ({
+        context: {
+          promotion: {
+            code: p.code,
+            discountPercent: p.discountPercent,
+            expiresAt: p.expiresAt.toISOString(),
+          },
+        },
+        expiresAt: p.expiresAt,
       })),
     );
-    return issued.map((p) => ({
-      context: {
-        promotion: {
-          code: p.code,
-          discountPercent: p.discountPercent,
-          expiresAt: p.expiresAt.toISOString(),
-        },
-      },
-      expiresAt: p.expiresAt,
-    }));
   }
 
   wantsEvent(event: EntryEvent): boolean {

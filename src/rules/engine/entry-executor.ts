@@ -4,7 +4,7 @@ import type { MessageRequest, ScheduledMessage } from '../../messaging/messages/
 import { MessagesService } from '../../messaging/messages/messages.service';
 import type { EmailAction } from '../rule.schema';
 import type { ActiveRule, Entry, Prepared } from './entry';
-import type { MixModule } from './mix-module';
+import type { MixModule, PrepareGroup } from './mix-module';
 import { MixModuleRegistry } from './mix-module-registry';
 import { addSkip, Tally } from './tally';
 
@@ -66,11 +66,12 @@ export class EntryExecutor {
         }
       }
     };
-    for (const { rule, entries } of groups) {
+    const preparedTogether = await this.prepareTogether(em, groups);
+    for (const [i, { rule, entries }] of groups.entries()) {
       const readsOwn = this.modules.get(rule.module).prepareReadsMessages;
       if (readsOwn && unwritten.some((p) => p.module === rule.module && p.requests.length > 0))
         await write();
-      const rows = await this.requestsFor(em, rule, entries);
+      const rows = await this.requestsFor(em, rule, entries, preparedTogether.get(i));
       const one = { module: rule.module, ...rows, messages: [] };
       planned.push(one);
       unwritten.push(one);
@@ -79,11 +80,45 @@ export class EntryExecutor {
     return planned.map(({ messages, tally }) => ({ messages, tally }));
   }
 
-  /** One rule's module work (codes, check-ins, extras, tasks) and the messages it asks for. */
+  /**
+   * The module work of every email rule whose module can prepare several rules at once
+   * (`prepareMany`), one call per module, by the group's index in `groups`. Such a module's
+   * work does not read messages, so doing it before the other modules' changes nothing.
+   */
+  private async prepareTogether(
+    em: EntityManager,
+    groups: { rule: ActiveRule; entries: Entry[] }[],
+  ): Promise<Map<number, Prepared[]>> {
+    const byModule = new Map<MixModule, { index: number; group: PrepareGroup }[]>();
+    for (const [index, { rule, entries }] of groups.entries()) {
+      const module = this.modules.get(rule.module);
+      const action = rule.definition.action;
+      if (!module.prepareMany || action.type === 'task' || entries.length === 0) continue;
+      const treated = entries.filter((e) => e.group === 'treated');
+      const list = byModule.get(module) ?? [];
+      list.push({ index, group: { entries: treated, action } });
+      byModule.set(module, list);
+    }
+    const out = new Map<number, Prepared[]>();
+    for (const [module, list] of byModule) {
+      const prepared = await module.prepareMany!(
+        em,
+        list.map((l) => l.group),
+      );
+      list.forEach((l, k) => out.set(l.index, prepared[k]));
+    }
+    return out;
+  }
+
+  /**
+   * One rule's module work (codes, check-ins, extras, tasks) and the messages it asks for;
+   * `preparedAlready`: its module work done by `prepareTogether`.
+   */
   private async requestsFor(
     em: EntityManager,
     rule: ActiveRule,
     entries: Entry[],
+    preparedAlready?: Prepared[],
   ): Promise<{ requests: MessageRequest[]; tally: Tally }> {
     const tally: Tally = { scheduled: 0, heldOut: 0, skipped: {} };
     if (entries.length === 0) return { requests: [], tally };
@@ -101,9 +136,11 @@ export class EntryExecutor {
 
     const treated = entries.filter((e) => e.group === 'treated');
     const heldOut = entries.filter((e) => e.group === 'holdout');
-    const prepared: Prepared[] = module.prepare
-      ? await module.prepare(em, treated, action)
-      : treated.map(() => ({ context: {} }));
+    const prepared: Prepared[] =
+      preparedAlready ??
+      (module.prepare
+        ? await module.prepare(em, treated, action)
+        : treated.map(() => ({ context: {} })));
 
     const requests: MessageRequest[] = heldOut.map((e) => {
       const request = this.baseRequest(module, rule, e, action);

@@ -36,6 +36,13 @@ export interface MixModule {
   prepare?(em: EntityManager, entries: Entry[], action: EmailAction): Promise<Prepared[]>;
 
   /**
+   * `prepare` for several of the module's rules at once (those one evaluation wave enters),
+   * so their rows share statements: one list of results per group, in order. The engine
+   * prefers it to `prepare`; a module whose `prepare` reads its messages cannot have it.
+   */
+  prepareMany?(em: EntityManager, groups: PrepareGroup[]): Promise<Prepared[][]>;
+
+  /**
    * `prepare` reads the module's own earlier messages (product extras: nothing offered in
    * the last 30 days), so the messages its other rules asked for before it must be written
    * first.
@@ -65,6 +72,12 @@ export interface MixModule {
     customer: EntryCustomer,
     order: EntryOrder | null,
   ): Promise<void>;
+}
+
+/** One rule's treated entries and its action, for `prepareMany`. */
+export interface PrepareGroup {
+  entries: Entry[];
+  action: EmailAction;
 }
 
 export interface TaskOutcome {
