@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { signToken } from '../../src/common/auth/link-tokens';
+import { insertCheckIns } from '../../src/mix/post-purchase/check-in-store';
 import { DeliveryApp, offer, PUBLIC_BASE_URL } from '../support/delivery';
 import type { ReceivedMail } from '../support/smtp-sink';
 
@@ -596,6 +597,30 @@ describe('post-purchase: check-ins, answers and cases', () => {
       await resolve(open[1].id, { resolution: 'second one fixed' }).expect(200);
       await d.waitForStatus(promo, 'sent');
       expect(d.received(promo)).toHaveLength(1);
+    });
+  });
+
+  describe('storing check-ins', () => {
+    it('makes one per dedupe key and answers the first one for a key asked again', async () => {
+      const c = await d.customer('store');
+      const row = (dedupeKey: string) => ({
+        dedupeKey,
+        customerId: c.id,
+        orderId: null,
+        ruleId: null,
+        source: 'rule' as const,
+      });
+      const [a, b] = [`ci-${randomUUID()}`, `ci-${randomUUID()}`];
+      const first = await d.t.db.transaction((em) => insertCheckIns(em, [row(a)]));
+      // A retried job asks for `a` again with a new entry `b` (twice in one call).
+      const second = await d.t.db.transaction((em) => insertCheckIns(em, [row(a), row(b), row(b)]));
+      expect(second.get(a)).toBe(first.get(a));
+      expect(second.get(b)).toMatch(/^[0-9a-f-]{36}$/);
+      const stored = await d.t.db.query<{ id: string; dedupe_key: string }[]>(
+        'SELECT id, dedupe_key FROM check_ins WHERE dedupe_key = ANY($1::text[])',
+        [[a, b]],
+      );
+      expect(new Map(stored.map((r) => [r.dedupe_key, r.id]))).toEqual(second);
     });
   });
 

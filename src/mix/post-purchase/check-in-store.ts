@@ -20,18 +20,21 @@ export interface NewCheckIn {
 /**
  * Inserts check-ins, one per dedupe key, and returns each key's check-in id — the existing
  * one when the key was there already, so a retried rule job gets the same check-in (and the
- * same links) as the first try.
+ * same links) as the first try. The ids are made here, so the insert answers which keys it
+ * stored and only the others are read back: one round trip when all are new.
  */
 export async function insertCheckIns(q: Query, rows: NewCheckIn[]): Promise<Map<string, string>> {
+  rows = [...new Map(rows.map((r) => [r.dedupeKey, r])).values()];
   if (rows.length === 0) return new Map();
+  const ids = rows.map((r) => r.id ?? randomUUID());
   const col = <T>(pick: (r: NewCheckIn) => T) => rows.map(pick);
-  await q.query(
+  const stored = await q.query<{ dedupe_key: string }[]>(
     `INSERT INTO check_ins (id, dedupe_key, customer_id, order_id, rule_id, source, note, requested_by)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::uuid[], $6::text[],
                           $7::text[], $8::text[])
-     ON CONFLICT (dedupe_key) DO NOTHING`,
+     ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key`,
     [
-      col((r) => r.id ?? randomUUID()),
+      ids,
       col((r) => r.dedupeKey),
       col((r) => r.customerId),
       col((r) => r.orderId),
@@ -41,12 +44,20 @@ export async function insertCheckIns(q: Query, rows: NewCheckIn[]): Promise<Map<
       col((r) => r.requestedBy ?? null),
     ],
   );
-  // Read back rather than RETURNING: DO NOTHING returns nothing for the rows that existed.
-  const found = await q.query<{ id: string; dedupe_key: string }[]>(
-    'SELECT id, dedupe_key FROM check_ins WHERE dedupe_key = ANY($1::text[])',
-    [col((r) => r.dedupeKey)],
-  );
-  return new Map(found.map((r) => [r.dedupe_key, r.id]));
+  const inserted = new Set(stored.map((r) => r.dedupe_key));
+  const out = new Map<string, string>();
+  rows.forEach((r, i) => {
+    if (inserted.has(r.dedupeKey)) out.set(r.dedupeKey, ids[i]);
+  });
+  const existing = rows.filter((r) => !inserted.has(r.dedupeKey)).map((r) => r.dedupeKey);
+  if (existing.length > 0) {
+    const found = await q.query<{ id: string; dedupe_key: string }[]>(
+      'SELECT id, dedupe_key FROM check_ins WHERE dedupe_key = ANY($1::text[])',
+      [existing],
+    );
+    for (const r of found) out.set(r.dedupe_key, r.id);
+  }
+  return out;
 }
 
 /** When the latest check-in about this order (or about no order) of the customer was made. */

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import type { Entry, Prepared } from '../../rules/engine/entry';
-import type { MixModule } from '../../rules/engine/mix-module';
+import type { MixModule, PrepareGroup } from '../../rules/engine/mix-module';
 import { MixModuleRegistry } from '../../rules/engine/mix-module-registry';
 import type { EmailAction, RuleInput, TaskAction } from '../../rules/rule.schema';
 import { checkInLinks } from './check-in-links';
@@ -42,25 +42,37 @@ export class PostPurchaseMixModule implements MixModule, OnModuleInit {
 
   /** One check-in per entry, keyed by the entry's dedupe key: a retried job gets the same links. */
   async prepare(em: EntityManager, entries: Entry[], action: EmailAction): Promise<Prepared[]> {
-    if (action.checkIn !== true) return entries.map(() => ({ context: {} }));
-    const ids = await insertCheckIns(
-      em,
-      entries.map((entry) => ({
-        dedupeKey: entry.dedupeKey,
-        customerId: entry.customer.id,
-        orderId: entry.order?.id ?? null,
-        ruleId: entry.rule.id,
-        source: 'rule' as const,
-      })),
+    const [prepared] = await this.prepareMany(em, [{ entries, action }]);
+    return prepared;
+  }
+
+  /** The check-ins of every rule that asks for them, in one insert. */
+  async prepareMany(em: EntityManager, groups: PrepareGroup[]): Promise<Prepared[][]> {
+    const asking = groups.filter((g) => g.action.checkIn === true).flatMap((g) => g.entries);
+    const ids =
+      asking.length === 0
+        ? new Map<string, string>()
+        : await insertCheckIns(
+            em,
+            asking.map((entry) => ({
+              dedupeKey: entry.dedupeKey,
+              customerId: entry.customer.id,
+              orderId: entry.order?.id ?? null,
+              ruleId: entry.rule.id,
+              source: 'rule' as const,
+            })),
+          );
+    return groups.map(({ entries, action }) =>
+      entries.map((entry) => {
+        if (action.checkIn !== true) return { context: {} };
+        const id = ids.get(entry.dedupeKey);
+        if (!id) throw new Error(`no check-in for entry ${entry.dedupeKey}`);
+        return {
+          context: {
+            checkIn: checkInLinks(this.config.publicBaseUrl, this.config.tokenSecret, id),
+          },
+        };
+      }),
     );
-    return entries.map((entry) => {
-      const id = ids.get(entry.dedupeKey);
-      if (!id) throw new Error(`no check-in for entry ${entry.dedupeKey}`);
-      return {
-        context: {
-          checkIn: checkInLinks(this.config.publicBaseUrl, this.config.tokenSecret, id),
-        },
-      };
-    });
   }
 }
