@@ -17,14 +17,15 @@ export const NO_ELIGIBLE_EXTRAS = 'no_eligible_extras';
  * triggering order's products or, without an order, of every product the customer bought
  * and kept. An entry's own message (a retried job) does not count as an earlier offer, so a
  * retry gets the same answer; what an earlier entry of the same batch offers a customer
- * counts for a later one, as if its message were already stored.
+ * counts for a later one, as if its message were already stored. `offeredInBatch` (customer
+ * id → SKUs) carries that over from the batches of the wave's earlier rules.
  */
 export function planOffers(
   entries: readonly OfferEntry[],
   facts: ExtrasFacts,
   options: ExtrasOptions,
+  offeredInBatch = new Map<string, Set<string>>(),
 ): Prepared[] {
-  const offeredInBatch = new Map<string, Set<string>>();
   return entries.map((entry) => {
     const products = entry.orderSkus ?? facts.kept.get(entry.customerId) ?? [];
     const candidates: ExtraCandidate[] = [...new Set(products)].flatMap(

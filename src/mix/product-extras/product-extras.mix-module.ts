@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import type { FieldError } from '../../common/problem/problem';
 import type { Entry, Prepared } from '../../rules/engine/entry';
-import type { MixModule } from '../../rules/engine/mix-module';
+import type { MixModule, PrepareGroup } from '../../rules/engine/mix-module';
 import { MixModuleRegistry } from '../../rules/engine/mix-module-registry';
 import type { EmailAction, TaskAction } from '../../rules/rule.schema';
 import { checkExtrasAction } from './check-extras-action';
@@ -18,9 +18,6 @@ export class ProductExtrasMixModule implements MixModule, OnModuleInit {
   readonly messageKind = 'offer';
   readonly messageClass = 'marketing' as const;
   readonly spendsMoney = true;
-  // Leaves out extras offered in the last 30 days, by this wave's other rules too.
-  readonly prepareReadsMessages = true;
-
   constructor(
     private readonly registry: MixModuleRegistry,
     private readonly clock: Clock,
@@ -39,18 +36,34 @@ export class ProductExtrasMixModule implements MixModule, OnModuleInit {
   }
 
   async prepare(em: EntityManager, entries: Entry[], action: EmailAction): Promise<Prepared[]> {
-    if (entries.length === 0) return [];
-    const offerEntries = entries.map((entry) => ({
-      customerId: entry.customer.id,
-      dedupeKey: entry.dedupeKey,
-      orderSkus: entry.order ? entry.order.items.map((item) => item.sku) : null,
-    }));
+    const [prepared] = await this.prepareMany(em, [{ entries, action }]);
+    return prepared;
+  }
+
+  /**
+   * The offers of every rule of the wave, from one read of the facts. Extras offered in the
+   * last 30 days are left out, and so are those an earlier rule of the same wave offers the
+   * customer (as if its message were stored already).
+   */
+  async prepareMany(em: EntityManager, groups: PrepareGroup[]): Promise<Prepared[][]> {
+    const offers = groups.map(({ entries }) =>
+      entries.map((entry) => ({
+        customerId: entry.customer.id,
+        dedupeKey: entry.dedupeKey,
+        orderSkus: entry.order ? entry.order.items.map((item) => item.sku) : null,
+      })),
+    );
+    const all = offers.flat();
+    if (all.length === 0) return groups.map(() => []);
     const facts = await loadExtrasFacts(
       em,
-      [...new Set(offerEntries.map((e) => e.customerId))],
-      [...new Set(offerEntries.flatMap((e) => e.orderSkus ?? []))],
+      [...new Set(all.map((e) => e.customerId))],
+      [...new Set(all.flatMap((e) => e.orderSkus ?? []))],
       this.clock.now(),
     );
-    return planOffers(offerEntries, facts, extrasOptions(action));
+    const offeredInWave = new Map<string, Set<string>>();
+    return groups.map(({ action }, i) =>
+      planOffers(offers[i], facts, extrasOptions(action), offeredInWave),
+    );
   }
 }

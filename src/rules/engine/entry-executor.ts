@@ -30,60 +30,41 @@ export class EntryExecutor {
   }
 
   /**
-   * `execute` for several rules at once (the rules one evaluation wave enters): each rule's
-   * module work in turn, then the messages of all of them in one insert. A wave of events
-   * that triggers ten rules wrote ten message statements before. The insert answers in
-   * request order, so each rule still gets its own messages and counts. A module whose
-   * `prepare` reads its earlier messages gets those of its rules before it written first
-   * (the other modules' messages wait for the one insert).
+   * `execute` for several rules at once (the rules one evaluation wave enters): the module
+   * work of each module's rules together (`prepareMany`), then the messages of all of them
+   * in one insert. A wave of events that triggers ten rules wrote ten message statements
+   * before. The insert answers in request order, so each rule still gets its own messages
+   * and counts.
    */
   async executeMany(
     em: EntityManager,
     groups: { rule: ActiveRule; entries: Entry[] }[],
   ): Promise<{ messages: ScheduledMessage[]; tally: Tally }[]> {
-    type Planned = {
-      module: string;
-      requests: MessageRequest[];
-      tally: Tally;
-      messages: ScheduledMessage[];
-    };
-    const planned: Planned[] = [];
-    let unwritten: Planned[] = [];
-    const write = async () => {
-      const batch = unwritten;
-      unwritten = [];
-      const inserted = await this.messages.insert(
-        em,
-        batch.flatMap((p) => p.requests),
-      );
-      let next = 0;
-      for (const p of batch) {
-        p.messages = inserted.slice(next, (next += p.requests.length));
-        for (const m of p.messages) {
-          if (!m.created) addSkip(p.tally, 'duplicate');
-          else if (m.status === 'held_out') p.tally.heldOut += 1;
-          else p.tally.scheduled += 1;
-        }
-      }
-    };
     const preparedTogether = await this.prepareTogether(em, groups);
-    for (const [i, { rule, entries }] of groups.entries()) {
-      const readsOwn = this.modules.get(rule.module).prepareReadsMessages;
-      if (readsOwn && unwritten.some((p) => p.module === rule.module && p.requests.length > 0))
-        await write();
-      const rows = await this.requestsFor(em, rule, entries, preparedTogether.get(i));
-      const one = { module: rule.module, ...rows, messages: [] };
-      planned.push(one);
-      unwritten.push(one);
-    }
-    await write();
-    return planned.map(({ messages, tally }) => ({ messages, tally }));
+    const planned: { requests: MessageRequest[]; tally: Tally }[] = [];
+    for (const [i, { rule, entries }] of groups.entries())
+      planned.push(await this.requestsFor(em, rule, entries, preparedTogether.get(i)));
+    const inserted = await this.messages.insert(
+      em,
+      planned.flatMap((p) => p.requests),
+    );
+    let next = 0;
+    return planned.map(({ requests, tally }) => {
+      const messages = inserted.slice(next, (next += requests.length));
+      for (const m of messages) {
+        if (!m.created) addSkip(tally, 'duplicate');
+        else if (m.status === 'held_out') tally.heldOut += 1;
+        else tally.scheduled += 1;
+      }
+      return { messages, tally };
+    });
   }
 
   /**
    * The module work of every email rule whose module can prepare several rules at once
-   * (`prepareMany`), one call per module, by the group's index in `groups`. Such a module's
-   * work does not read messages, so doing it before the other modules' changes nothing.
+   * (`prepareMany`), one call per module, by the group's index in `groups`. A module's work
+   * reads and writes only its own rows (and its own earlier messages, which the wave writes
+   * after all of it), so the order of the modules changes nothing.
    */
   private async prepareTogether(
     em: EntityManager,

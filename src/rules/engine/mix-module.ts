@@ -38,7 +38,9 @@ export interface MixModule {
   /**
    * `prepare` for several of the module's rules at once (those one evaluation wave enters),
    * so their rows share statements: one list of results per group, in order. The engine
-   * prefers it to `prepare`; a module whose `prepare` reads its messages cannot have it.
+   * prefers it to `prepare`. The wave's messages are written after it, so a module that
+   * reads its earlier messages (product extras: nothing offered in the last 30 days) must
+   * account in memory for what the groups before a group asked for.
    */
   prepareMany?(em: EntityManager, groups: PrepareGroup[]): Promise<Prepared[][]>;
 
