@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import type { Entry, Prepared } from '../../rules/engine/entry';
+import type { Prepared } from '../../rules/engine/entry';
 import type { MixModule, PrepareGroup } from '../../rules/engine/mix-module';
 import { MixModuleRegistry } from '../../rules/engine/mix-module-registry';
 import type { EmailAction, RuleInput, TaskAction } from '../../rules/rule.schema';
@@ -40,13 +40,10 @@ export class PostPurchaseMixModule implements MixModule, OnModuleInit {
     return checkPostPurchaseAction(action);
   }
 
-  /** One check-in per entry, keyed by the entry's dedupe key: a retried job gets the same links. */
-  async prepare(em: EntityManager, entries: Entry[], action: EmailAction): Promise<Prepared[]> {
-    const [prepared] = await this.prepareMany(em, [{ entries, action }]);
-    return prepared;
-  }
-
-  /** The check-ins of every rule that asks for them, in one insert. */
+  /**
+   * One check-in per entry of a rule that asks for them, keyed by the entry's dedupe key (a
+   * retried job gets the same links), every rule's in one insert.
+   */
   async prepareMany(em: EntityManager, groups: PrepareGroup[]): Promise<Prepared[][]> {
     const asking = groups.filter((g) => g.action.checkIn === true).flatMap((g) => g.entries);
     const ids =

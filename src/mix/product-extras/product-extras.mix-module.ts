@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import type { FieldError } from '../../common/problem/problem';
-import type { Entry, Prepared } from '../../rules/engine/entry';
+import type { Prepared } from '../../rules/engine/entry';
 import type { MixModule, PrepareGroup } from '../../rules/engine/mix-module';
 import { MixModuleRegistry } from '../../rules/engine/mix-module-registry';
 import type { EmailAction, TaskAction } from '../../rules/rule.schema';
@@ -33,11 +33,6 @@ export class ProductExtrasMixModule implements MixModule, OnModuleInit {
 
   checkAction(action: EmailAction | TaskAction): FieldError[] {
     return checkExtrasAction(action);
-  }
-
-  async prepare(em: EntityManager, entries: Entry[], action: EmailAction): Promise<Prepared[]> {
-    const [prepared] = await this.prepareMany(em, [{ entries, action }]);
-    return prepared;
   }
 
   /**

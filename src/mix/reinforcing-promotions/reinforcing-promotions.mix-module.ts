@@ -1,13 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { FieldError } from '../../common/problem/problem';
-import type {
-  Entry,
-  EntryCustomer,
-  EntryEvent,
-  EntryOrder,
-  Prepared,
-} from '../../rules/engine/entry';
+import type { EntryCustomer, EntryEvent, EntryOrder, Prepared } from '../../rules/engine/entry';
 import type { MixModule, PrepareGroup } from '../../rules/engine/mix-module';
 import { MixModuleRegistry } from '../../rules/engine/mix-module-registry';
 import { addDuration, requireDuration, zoneOrUtc } from '../../rules/eligibility';
@@ -43,16 +37,12 @@ export class ReinforcingPromotionsMixModule implements MixModule, OnModuleInit {
   }
 
   /**
-   * The code is valid for `validFor` from the moment the message is due, so the customer
-   * gets the full validity however long the delay; the message expires with the code (a
-   * message deferred past it by the cap or quiet hours is cancelled, not sent uselessly).
+   * A code per entry, every rule's in one `issuePromotions` (a wave entering four promotion
+   * rules made four). The code is valid for `validFor` from the moment the message is due,
+   * so the customer gets the full validity however long the delay; the message expires with
+   * the code (a message deferred past it by the cap or quiet hours is cancelled, not sent
+   * uselessly).
    */
-  async prepare(em: EntityManager, entries: Entry[], action: EmailAction): Promise<Prepared[]> {
-    const [prepared] = await this.prepareMany(em, [{ entries, action }]);
-    return prepared;
-  }
-
-  /** Every rule's codes in one `issuePromotions`: a wave entering four promotion rules made four. */
   async prepareMany(em: EntityManager, groups: PrepareGroup[]): Promise<Prepared[][]> {
     const requests = groups.flatMap(({ entries, action }) => {
       const promotion = action.promotion;

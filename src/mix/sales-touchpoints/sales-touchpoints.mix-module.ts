@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { FieldError } from '../../common/problem/problem';
 import type { Entry, Prepared } from '../../rules/engine/entry';
-import type { MixModule, TaskOutcome } from '../../rules/engine/mix-module';
+import type { MixModule, PrepareGroup, TaskOutcome } from '../../rules/engine/mix-module';
 import { MixModuleRegistry } from '../../rules/engine/mix-module-registry';
 import type { EmailAction, RuleInput, TaskAction } from '../../rules/rule.schema';
 import { completedTaskContexts } from './completed-task-context';
@@ -40,12 +40,15 @@ export class SalesTouchpointsMixModule implements MixModule, OnModuleInit {
     return checkSalesAction(action, rule);
   }
 
-  async prepare(em: EntityManager, entries: Entry[]): Promise<Prepared[]> {
+  /** The completed task, for the entries of every rule whose template reads `task`: one read. */
+  async prepareMany(em: EntityManager, groups: PrepareGroup[]): Promise<Prepared[][]> {
     const wantsTask = (e: Entry) => salesContextRoots(e.rule.definition).includes('task');
-    const withTask = entries.filter(wantsTask);
+    const withTask = groups.flatMap((g) => g.entries.filter(wantsTask));
     const contexts = withTask.length ? await completedTaskContexts(em, withTask) : [];
     let next = 0;
-    return entries.map((e) => (wantsTask(e) ? contexts[next++] : { context: {} }));
+    return groups.map((g) =>
+      g.entries.map((e) => (wantsTask(e) ? contexts[next++] : { context: {} })),
+    );
   }
 
   createTasks(em: EntityManager, entries: Entry[], action: TaskAction): Promise<TaskOutcome> {

@@ -61,8 +61,8 @@ export class EntryExecutor {
   }
 
   /**
-   * The module work of every email rule whose module can prepare several rules at once
-   * (`prepareMany`), one call per module, by the group's index in `groups`. A module's work
+   * The module work of every email rule (`prepareMany`), one call per module, by the
+   * group's index in `groups`. A module's work
    * reads and writes only its own rows (and its own earlier messages, which the wave writes
    * after all of it), so the order of the modules changes nothing.
    */
@@ -92,8 +92,8 @@ export class EntryExecutor {
   }
 
   /**
-   * One rule's module work (codes, check-ins, extras, tasks) and the messages it asks for;
-   * `preparedAlready`: its module work done by `prepareTogether`.
+   * One rule's messages (its tasks, for a task action); `preparedAlready`: its module work
+   * (codes, check-ins, extras) done by `prepareTogether`, none for a module without any.
    */
   private async requestsFor(
     em: EntityManager,
@@ -117,11 +117,7 @@ export class EntryExecutor {
 
     const treated = entries.filter((e) => e.group === 'treated');
     const heldOut = entries.filter((e) => e.group === 'holdout');
-    const prepared: Prepared[] =
-      preparedAlready ??
-      (module.prepare
-        ? await module.prepare(em, treated, action)
-        : treated.map(() => ({ context: {} })));
+    const prepared: Prepared[] = preparedAlready ?? treated.map(() => ({ context: {} }));
 
     const requests: MessageRequest[] = heldOut.map((e) => {
       const request = this.baseRequest(module, rule, e, action);

@@ -28,28 +28,16 @@ export interface MixModule {
   checkAction(action: EmailAction | TaskAction, rule: RuleInput): FieldError[];
 
   /**
-   * Module work for the treated entries of one rule that are about to get an email, in the
-   * engine's transaction: make codes, check-ins, pick extras. Idempotent per entry dedupe
-   * key (a retried job prepares the same entry again and must get the same answer). Returns
-   * one result per entry, in order.
-   */
-  prepare?(em: EntityManager, entries: Entry[], action: EmailAction): Promise<Prepared[]>;
-
-  /**
-   * `prepare` for several of the module's rules at once (those one evaluation wave enters),
-   * so their rows share statements: one list of results per group, in order. The engine
-   * prefers it to `prepare`. The wave's messages are written after it, so a module that
-   * reads its earlier messages (product extras: nothing offered in the last 30 days) must
-   * account in memory for what the groups before a group asked for.
+   * Module work for the treated entries that are about to get an email, in the engine's
+   * transaction: make codes, check-ins, pick extras. Given every rule of the module that one
+   * evaluation wave (or one page of a run) enters, so their rows share statements; returns
+   * one list of results per group, one result per entry, in order. Idempotent per entry
+   * dedupe key (a retried job prepares the same entry again and must get the same answer).
+   * The wave's messages are written after it, so a module that reads its earlier messages
+   * (product extras: nothing offered in the last 30 days) accounts in memory for what the
+   * groups before a group asked for.
    */
   prepareMany?(em: EntityManager, groups: PrepareGroup[]): Promise<Prepared[][]>;
-
-  /**
-   * `prepare` reads the module's own earlier messages (product extras: nothing offered in
-   * the last 30 days), so the messages its other rules asked for before it must be written
-   * first.
-   */
-  readonly prepareReadsMessages?: boolean;
 
   /**
    * For `task` actions (sales-touchpoints): create the tasks for these entries (treated and
