@@ -24,7 +24,10 @@ export interface NewCheckIn {
  * stored and only the others are read back: one round trip when all are new.
  */
 export async function insertCheckIns(q: Query, rows: NewCheckIn[]): Promise<Map<string, string>> {
-  rows = [...new Map(rows.map((r) => [r.dedupeKey, r])).values()];
+  // A key asked twice in one call keeps its first row, as the insert alone would.
+  const firsts = new Map<string, NewCheckIn>();
+  for (const r of rows) if (!firsts.has(r.dedupeKey)) firsts.set(r.dedupeKey, r);
+  rows = [...firsts.values()];
   if (rows.length === 0) return new Map();
   const ids = rows.map((r) => r.id ?? randomUUID());
   const col = <T>(pick: (r: NewCheckIn) => T) => rows.map(pick);
