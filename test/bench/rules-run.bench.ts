@@ -2,22 +2,14 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createApiKey, requestJson } from './support/api-client';
 import { markValuesComputed } from './support/bench-rules';
-import { Timed } from './support/ceilings';
-import {
-  DeliverJob,
-  rawAddDeliverJobs,
-  rawInsertHistory,
-  rawInsertMessages,
-} from './support/message-ceilings';
-import { loadCompiled, promotionRequests, TIME_ZONES } from './support/message-mix';
-import { benchConfig } from './support/messaging-service';
+import { MessageStorageCeilings, rawMessageStorage } from './support/message-storage-ceilings';
+import { promotionRequests, TIME_ZONES } from './support/message-mix';
 import { describeActivity, sampleActivity } from './support/pg-activity';
 import { describeParties, measureParties, PartiesCpu } from './support/process-cpu';
 import { residentMemory } from './support/rss';
 import { withDatabase } from './support/scratch-db';
 import { BenchContext, BenchSection, Figure, SectionResult } from './support/section';
 import type { RunningService } from './support/service';
-import { perSecond } from './support/stats';
 import { formatNumber } from './support/table';
 
 /**
@@ -66,8 +58,6 @@ interface RunProgress {
   startedAt: string;
   finishedAt: string | null;
 }
-
-type DeliverQueueModule = typeof import('../../src/messaging/delivery/deliver-queue');
 
 /** A million customers in 8 zones, all with consent and a profitable tier. */
 async function seed(ctx: BenchContext) {
@@ -336,8 +326,9 @@ async function ceilingPhase(ctx: BenchContext, problems: string[]) {
     return rows.map((row) => row.id);
   });
   const sendAt = new Date(Date.now() + 86_400_000);
+  const tag = `rr-raw-${randomUUID().slice(0, 6)}`;
   const requests = promotionRequests({
-    tag: `rr-raw-${randomUUID().slice(0, 6)}`,
+    tag,
     count,
     customerIds,
     sendAt,
@@ -349,56 +340,10 @@ async function ceilingPhase(ctx: BenchContext, problems: string[]) {
     `ceilings: ${formatNumber(count)} message rows, history rows and delayed jobs, ` +
       `${concurrency} page of ${formatNumber(page)} at a time (as the run writes)…`,
   );
-  const timed = async (what: string, unit: string, work: () => Promise<Timed>) => {
-    const result = await work();
-    const perSec = perSecond(result.count, result.wallMs);
-    if (result.count !== count)
-      problems.push(`${what}: ${result.count} of ${count} ${unit} written`);
-    ctx.log(
-      `${what}: ${formatNumber(result.count)} ${unit} in ${formatNumber(result.wallMs / 1000, 2)} s → ` +
-        `${formatNumber(perSec)} ${unit}/s`,
-    );
-    return { ...result, perSec };
-  };
-  const insert = await timed('raw Postgres insert (INSERT … SELECT FROM unnest)', 'rows', () =>
-    rawInsertMessages(ctx.databaseUrl, pages, concurrency),
-  );
-  const ids = await withDatabase(ctx.databaseUrl, async (client) => {
-    const { rows } = await client.query<{ id: string }>(
-      `SELECT id FROM messages WHERE dedupe_key LIKE 'rr-raw-%'`,
-    );
-    return rows.map((row) => row.id);
-  });
-  const idPages = Array.from({ length: Math.ceil(ids.length / page) }, (_, i) =>
-    ids.slice(i * page, (i + 1) * page),
-  );
-  const history = await timed('raw history insert', 'rows', () =>
-    rawInsertHistory(ctx.databaseUrl, idPages, concurrency),
-  );
-  const config = await benchConfig(ctx, {});
-  const { DeliverQueue } = await loadCompiled<DeliverQueueModule>(
-    ctx.root,
-    'messaging/delivery/deliver-queue',
-  );
-  const deliverQueue = new DeliverQueue(null as never, config);
-  const now = Date.now();
-  const jobPages: DeliverJob[][] = pages.map((p) =>
-    p.map(() => {
-      const id = randomUUID();
-      return {
-        name: 'deliver-message',
-        data: { messageId: id },
-        opts: deliverQueue.jobOptions(id, sendAt, now),
-      };
-    }),
-  );
-  const redis = await timed('raw BullMQ addBulk (delayed jobs)', 'jobs', () =>
-    rawAddDeliverJobs(ctx.redisUrl, ctx.queuePrefix, jobPages, concurrency),
-  );
-  return { insert, history, redis };
+  return rawMessageStorage(ctx, problems, { pages, tag, sendAt, concurrency });
 }
 
-function figuresOf(run: RunPhase, ceilings: Awaited<ReturnType<typeof ceilingPhase>>): Figure[] {
+function figuresOf(run: RunPhase, ceilings: MessageStorageCeilings): Figure[] {
   const ratio = (key: string, label: string, value: number): Figure => ({
     key,
     label,

@@ -1,15 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { Timed } from './support/ceilings';
 import { startChildScript } from './support/child-script';
-import {
-  DeliverJob,
-  rawAddDeliverJobs,
-  rawInsertHistory,
-  rawInsertMessages,
-} from './support/message-ceilings';
-import { loadCompiled, promotionRequests, seedCustomers } from './support/message-mix';
-import { benchConfig } from './support/messaging-service';
+import { MessageStorageCeilings, rawMessageStorage } from './support/message-storage-ceilings';
+import { promotionRequests, seedCustomers } from './support/message-mix';
 import { describeActivity, sampleActivity } from './support/pg-activity';
 import {
   cpuMsPerUnit,
@@ -52,8 +45,6 @@ const TARGETS = { messagesPerSec: { op: '>=', value: 20_000 } } as const;
 
 const TAG = 'bs';
 const RAW_TAG = 'bs-raw';
-
-type DeliverQueueModule = typeof import('../../src/messaging/delivery/deliver-queue');
 
 interface SchedulePhase {
   run: ScheduleRun;
@@ -173,12 +164,8 @@ async function checkStored(ctx: BenchContext, problems: string[]) {
   return { rows: stored.ids.length, history: stored.history, jobs, delayed };
 }
 
-async function ceilingPhase(
-  ctx: BenchContext,
-  customerIds: string[],
-  sendAt: Date,
-  problems: string[],
-) {
+/** The same number of rows and jobs written straight to Postgres and Redis. */
+function ceilingPhase(ctx: BenchContext, customerIds: string[], sendAt: Date, problems: string[]) {
   const { concurrency, page, messages } = SETTINGS;
   const requests = promotionRequests({ tag: RAW_TAG, count: messages, customerIds, sendAt });
   const pages = Array.from({ length: Math.ceil(messages / page) }, (_, i) =>
@@ -188,69 +175,10 @@ async function ceilingPhase(
     `ceilings: the same ${formatNumber(messages)} rows and jobs, ${concurrency} statements or addBulk ` +
       `calls at a time, ${formatNumber(page)} each…`,
   );
-  const timed = async (what: string, unit: string, work: () => Promise<Timed>) => {
-    const result = await work();
-    const perSec = perSecond(result.count, result.wallMs);
-    if (result.count !== messages)
-      problems.push(`${what}: ${result.count} of ${messages} ${unit} written`);
-    const usage = result.cpu;
-    ctx.log(
-      `${what}: ${formatNumber(result.count)} ${unit} in ${formatNumber(result.wallMs / 1000, 2)} s → ` +
-        `${formatNumber(perSec)} ${unit}/s (postgres ${formatNumber(usage.postgresPercent)} %, ` +
-        `redis ${formatNumber(usage.redisPercent)} %, bench process ${formatNumber(usage.generatorPercent)} % of one core)`,
-    );
-    return { ...result, perSec };
-  };
-
-  const insert = await timed('raw Postgres insert (INSERT … SELECT FROM unnest)', 'rows', () =>
-    rawInsertMessages(ctx.databaseUrl, pages, concurrency),
-  );
-  const ids = await withDatabase(ctx.databaseUrl, async (client) => {
-    const { rows } = await client.query<{ id: string }>(
-      `SELECT id FROM messages WHERE dedupe_key LIKE $1 || '.%'`,
-      [RAW_TAG],
-    );
-    return rows.map((row) => row.id);
-  });
-  const idPages = Array.from({ length: Math.ceil(ids.length / page) }, (_, i) =>
-    ids.slice(i * page, (i + 1) * page),
-  );
-  const history = await timed('raw history insert', 'rows', () =>
-    rawInsertHistory(ctx.databaseUrl, idPages, concurrency),
-  );
-
-  // The jobs as DeliverQueue builds them (its options, a message id each), on a queue of their own.
-  const config = await benchConfig(ctx, {});
-  const { DeliverQueue } = await loadCompiled<DeliverQueueModule>(
-    ctx.root,
-    'messaging/delivery/deliver-queue',
-  );
-  const deliverQueue = new DeliverQueue(null as never, config);
-  const now = Date.now();
-  const jobPages: DeliverJob[][] = pages.map((p) =>
-    p.map(() => {
-      const id = randomUUID();
-      return {
-        name: 'deliver-message',
-        data: { messageId: id },
-        opts: deliverQueue.jobOptions(id, sendAt, now),
-      };
-    }),
-  );
-  const redis = await timed('raw BullMQ addBulk (delayed jobs)', 'jobs', () =>
-    rawAddDeliverJobs(ctx.redisUrl, ctx.queuePrefix, jobPages, concurrency),
-  );
-  const storagePerSec = 1 / (1 / insert.perSec + 1 / history.perSec + 1 / redis.perSec);
-  ctx.log(
-    `insert + history + addBulk, one after the other: ${formatNumber(storagePerSec)} messages/s`,
-  );
-  return { insert, history, redis, storagePerSec };
+  return rawMessageStorage(ctx, problems, { pages, tag: RAW_TAG, sendAt, concurrency });
 }
 
-function figuresOf(
-  schedule: SchedulePhase,
-  ceilings: Awaited<ReturnType<typeof ceilingPhase>>,
-): Figure[] {
+function figuresOf(schedule: SchedulePhase, ceilings: MessageStorageCeilings): Figure[] {
   const { usage } = schedule.cpu;
   const created = schedule.run.created;
   const cpuPerMessageUs = (percents: (number | null)[]) => {

@@ -49,12 +49,16 @@ export async function timedChunks<T>(
 }
 
 /** Counts only this database's Postgres processes (not other databases' sessions). */
-const ourPostgres = (pool: Pool) => async (): Promise<CpuFilter> => {
+export const ourPostgres = (pool: Pool) => async (): Promise<CpuFilter> => {
   const { rows } = await pool.query<{ pid: number }>(POSTGRES_PIDS_SQL);
   return { postgresPids: new Set(rows.map((row) => row.pid)) };
 };
 
-async function withPool<T>(databaseUrl: string, size: number, work: (pool: Pool) => Promise<T>) {
+export async function withPool<T>(
+  databaseUrl: string,
+  size: number,
+  work: (pool: Pool) => Promise<T>,
+) {
   const pool = new Pool({ connectionString: databaseUrl, max: size });
   try {
     // Connect every client before the clock starts.

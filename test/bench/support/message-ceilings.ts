@@ -1,11 +1,8 @@
 import { JobsOptions, Queue } from 'bullmq';
-import { Pool } from 'pg';
 import { redisOptions } from '../../../src/common/redis/redis-options';
 import { messageInsertParams } from '../../../src/messaging/messages/message-insert-params';
 import type { MessageRequest } from '../../../src/messaging/messages/message-request';
-import { Timed, timedChunks } from './ceilings';
-import { CpuFilter } from './cpu-usage';
-import { POSTGRES_PIDS_SQL } from './pg-activity';
+import { ourPostgres, Timed, timedChunks, withPool } from './ceilings';
 
 /**
  * What Postgres and Redis manage on their own for the scheduling path of MessagesService:
@@ -27,21 +24,6 @@ const INSERT_MESSAGES = `INSERT INTO messages (id, dedupe_key, customer_id, reci
 
 const INSERT_HISTORY = `INSERT INTO message_status_changes (message_id, status, reason, detail)
    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`;
-
-const ourPostgres = (pool: Pool) => async (): Promise<CpuFilter> => {
-  const { rows } = await pool.query<{ pid: number }>(POSTGRES_PIDS_SQL);
-  return { postgresPids: new Set(rows.map((row) => row.pid)) };
-};
-
-async function withPool<T>(databaseUrl: string, size: number, work: (pool: Pool) => Promise<T>) {
-  const pool = new Pool({ connectionString: databaseUrl, max: size });
-  try {
-    await Promise.all(Array.from({ length: size }, () => pool.query('SELECT 1')));
-    return await work(pool);
-  } finally {
-    await pool.end();
-  }
-}
 
 /** One multi-row statement per page, `concurrency` at a time. */
 function rawStatements<T>(
