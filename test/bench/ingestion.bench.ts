@@ -4,7 +4,7 @@ import {
   rawAddJobs,
   rawInsertEvents,
   rawMarkEnqueued,
-  Timed,
+  stepTimer,
 } from './support/ceilings';
 import { describeCpu } from './support/cpu-usage';
 import {
@@ -446,20 +446,7 @@ async function ceilingPhase(ctx: BenchContext, traffic: Traffic, problems: strin
     `ceilings: ${formatNumber(traffic.events)} rows, ${connections} statements or addBulk calls ` +
       `at a time, ${SETTINGS.batch.size} rows each…`,
   );
-  const timed = async (what: string, unit: string, work: () => Promise<Timed>) => {
-    const result = await work();
-    const usage = result.cpu;
-    const perSec = perSecond(result.count, result.wallMs);
-    if (result.count !== traffic.events) {
-      problems.push(`${what}: ${result.count} of ${traffic.events} ${unit} written`);
-    }
-    ctx.log(
-      `${what}: ${formatNumber(result.count)} ${unit} in ${formatNumber(result.wallMs / 1000, 2)} s → ` +
-        `${formatNumber(perSec)} ${unit}/s (postgres ${formatNumber(usage.postgresPercent)} %, ` +
-        `redis ${formatNumber(usage.redisPercent)} %, bench process ${formatNumber(usage.generatorPercent)} % of one core)`,
-    );
-    return { ...result, perSec };
-  };
+  const timed = stepTimer(ctx.log, problems, traffic.events);
   const insert = await timed('raw Postgres insert', 'rows', () =>
     rawInsertEvents(ctx.databaseUrl, chunks, connections),
   );

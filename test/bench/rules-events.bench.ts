@@ -1,6 +1,13 @@
 import { createApiKey, requestJson } from './support/api-client';
 import { BENCH_RULES, markValuesComputed, NOTE_TEMPLATE } from './support/bench-rules';
-import { EventColumns, rawAddJobs, rawInsertEvents, rawTakeJobs, Timed } from './support/ceilings';
+import {
+  EventColumns,
+  rawAddJobs,
+  rawInsertEvents,
+  rawTakeJobs,
+  stepTimer,
+  Timed,
+} from './support/ceilings';
 import {
   benchCustomerId,
   BenchEvent,
@@ -342,14 +349,7 @@ async function ceilingPhase(
   }));
   const total = chunks.reduce((sum, chunk) => sum + chunk.ids.length, 0);
   ctx.log(`ceilings: ${formatNumber(total)} event rows and jobs, ${connections} at a time…`);
-  const timed = async (what: string, unit: string, work: () => Promise<Timed>) => {
-    const result = await work();
-    const perSec = perSecond(result.count, result.wallMs);
-    if (result.count !== total)
-      problems.push(`${what}: ${result.count} of ${total} ${unit} written`);
-    ctx.log(`${what}: ${formatNumber(perSec)} ${unit}/s`);
-    return { ...result, perSec };
-  };
+  const timed = stepTimer(ctx.log, problems, total);
   const insert = await timed('raw Postgres insert of events', 'rows', () =>
     rawInsertEvents(ctx.databaseUrl, chunks, connections),
   );

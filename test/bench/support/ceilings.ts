@@ -4,6 +4,8 @@ import { evaluateJobId, QUEUES } from '../../../src/common/queue/queues';
 import { redisOptions } from '../../../src/common/redis/redis-options';
 import { CpuFilter, CpuUsage, measureCpu } from './cpu-usage';
 import { POSTGRES_PIDS_SQL } from './pg-activity';
+import { perSecond } from './stats';
+import { formatNumber } from './table';
 
 /**
  * What Postgres and Redis manage on their own, without the service: the statements and job
@@ -27,6 +29,31 @@ export interface Timed {
   wallMs: number;
   /** Measured while the connections were open (a Postgres backend's time is lost once it exits). */
   cpu: CpuUsage;
+}
+
+export interface TimedStep extends Timed {
+  perSec: number;
+}
+
+/**
+ * What runs each raw step of a ceiling: it logs the step's rate and the CPU of Postgres,
+ * Redis and the bench process, and records a problem when the step wrote fewer than
+ * `expected` rows or jobs.
+ */
+export function stepTimer(log: (line: string) => void, problems: string[], expected: number) {
+  return async (what: string, unit: string, work: () => Promise<Timed>): Promise<TimedStep> => {
+    const result = await work();
+    const perSec = perSecond(result.count, result.wallMs);
+    if (result.count !== expected)
+      problems.push(`${what}: ${result.count} of ${expected} ${unit} written`);
+    const usage = result.cpu;
+    log(
+      `${what}: ${formatNumber(result.count)} ${unit} in ${formatNumber(result.wallMs / 1000, 2)} s → ` +
+        `${formatNumber(perSec)} ${unit}/s (postgres ${formatNumber(usage.postgresPercent)} %, ` +
+        `redis ${formatNumber(usage.redisPercent)} %, bench process ${formatNumber(usage.generatorPercent)} % of one core)`,
+    );
+    return { ...result, perSec };
+  };
 }
 
 /** Runs `work` on chunk after chunk with `concurrency` in flight; returns wall time and CPU. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageRequest } from '../../../src/messaging/messages/message-request';
-import { Timed } from './ceilings';
+import { stepTimer, TimedStep } from './ceilings';
 import {
   DeliverJob,
   rawAddDeliverJobs,
@@ -11,14 +11,9 @@ import { loadCompiled } from './message-mix';
 import { benchConfig } from './messaging-service';
 import { withDatabase } from './scratch-db';
 import { BenchContext } from './section';
-import { perSecond } from './stats';
 import { formatNumber } from './table';
 
 type DeliverQueueModule = typeof import('../../../src/messaging/delivery/deliver-queue');
-
-export interface TimedStep extends Timed {
-  perSec: number;
-}
 
 export interface MessageStorageCeilings {
   insert: TimedStep;
@@ -52,19 +47,7 @@ export async function rawMessageStorage(
   },
 ): Promise<MessageStorageCeilings> {
   const expected = pages.reduce((sum, page) => sum + page.length, 0);
-  const timed = async (what: string, unit: string, work: () => Promise<Timed>) => {
-    const result = await work();
-    const perSec = perSecond(result.count, result.wallMs);
-    if (result.count !== expected)
-      problems.push(`${what}: ${result.count} of ${expected} ${unit} written`);
-    const usage = result.cpu;
-    ctx.log(
-      `${what}: ${formatNumber(result.count)} ${unit} in ${formatNumber(result.wallMs / 1000, 2)} s → ` +
-        `${formatNumber(perSec)} ${unit}/s (postgres ${formatNumber(usage.postgresPercent)} %, ` +
-        `redis ${formatNumber(usage.redisPercent)} %, bench process ${formatNumber(usage.generatorPercent)} % of one core)`,
-    );
-    return { ...result, perSec };
-  };
+  const timed = stepTimer(ctx.log, problems, expected);
 
   const insert = await timed('raw Postgres insert (INSERT … SELECT FROM unnest)', 'rows', () =>
     rawInsertMessages(ctx.databaseUrl, pages, concurrency),
